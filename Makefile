@@ -1,0 +1,47 @@
+# Two commands on a fresh machine: `make run` serves the demo site, `make test` tests it.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+FLASK  := $(BIN)/flask --app wsgi
+PORT   ?= 5000
+
+.PHONY: run test lint bench install dev clean secret-key
+
+run: $(VENV)/.installed secret-key
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo
+	$(FLASK) run --debug --port $(PORT)
+
+test: $(VENV)/.dev-installed
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+install: $(VENV)/.installed
+dev: $(VENV)/.dev-installed
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@ $(VENV)/.installed
+
+# A secret key for local use only, made once and kept in the git-ignored instance folder.
+secret-key: | $(BIN)/python
+	@mkdir -p instance
+	@grep -qs '^SECRET_KEY' instance/config.py || { \
+		$(BIN)/python -c 'import secrets; print(f"SECRET_KEY = {secrets.token_hex(32)!r}")' \
+			>> instance/config.py && echo "Generated a local SECRET_KEY in instance/config.py."; }
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

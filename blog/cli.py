@@ -1,0 +1,80 @@
+"""Command-line tasks: demo content and author accounts."""
+
+import click
+from flask import Flask
+from flask.cli import with_appcontext
+from sqlalchemy import select
+
+from .extensions import db
+from .models import Author
+
+MIN_PASSWORD_LENGTH = 10
+
+
+def _check_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise click.BadParameter(
+            f"use at least {MIN_PASSWORD_LENGTH} characters.", param_hint="password"
+        )
+    return password
+
+
+@click.command("seed-demo")
+@with_appcontext
+def seed_demo_command() -> None:
+    """Load the demo topic and its guides; safe to run again."""
+    from .demo import load_demo_content
+
+    created = load_demo_content()
+    if created:
+        for item in created:
+            click.echo(f"Created {item}.")
+    else:
+        click.echo("Demo content is already in place; nothing changed.")
+
+
+@click.command("create-author")
+@with_appcontext
+@click.argument("username")
+@click.option("--password", help="The password; asked for when left out.")
+@click.option("--name", "display_name", help="The byline shown to readers.")
+@click.option("--editor", is_flag=True, help="Let this author edit everyone's articles.")
+def create_author_command(
+    username: str, password: str | None, display_name: str | None, editor: bool
+) -> None:
+    """Create an author account."""
+    username = username.strip()
+    if db.session.scalar(select(Author.id).where(Author.username == username)) is not None:
+        raise click.ClickException(f"An author called {username!r} already exists.")
+    if password is None:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    _check_password(password)
+    author = Author(username=username, display_name=display_name or username, is_editor=editor)
+    author.set_password(password)
+    db.session.add(author)
+    db.session.commit()
+    role = "editor" if editor else "author"
+    click.echo(f"Created {role} {username!r}.")
+
+
+@click.command("set-password")
+@with_appcontext
+@click.argument("username")
+@click.option("--password", help="The new password; asked for when left out.")
+def set_password_command(username: str, password: str | None) -> None:
+    """Change an author's password."""
+    author = db.session.scalar(select(Author).where(Author.username == username))
+    if author is None:
+        raise click.ClickException(f"There is no author called {username!r}.")
+    if password is None:
+        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    _check_password(password)
+    author.set_password(password)
+    db.session.commit()
+    click.echo(f"Password changed for {username!r}.")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(seed_demo_command)
+    app.cli.add_command(create_author_command)
+    app.cli.add_command(set_password_command)

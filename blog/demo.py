@@ -1,0 +1,86 @@
+"""The demo site: the treatment-resistant depression topic and its first guide."""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import resources
+
+from sqlalchemy import select
+
+from . import publishing
+from .extensions import db
+from .models import Article, Author, Topic
+
+DEMO_AUTHOR = "editorial"
+TOPIC_SLUG = "treatment-resistant-depression"
+TOPIC_TITLE = "Treatment-Resistant Depression: What Works When Antidepressants Fail"
+
+
+@dataclass(frozen=True)
+class DemoArticle:
+    slug: str
+    title: str
+    summary: str
+    published_at: datetime
+    body_file: str
+
+
+ARTICLES = (
+    DemoArticle(
+        slug=(
+            "monoamine-oxidase-inhibitors-what-you-need-to-know-about-side-effects"
+            "-and-dietary-restrictions"
+        ),
+        title=(
+            "Monoamine Oxidase Inhibitors: What You Need to Know About Side Effects "
+            "and Dietary Restrictions"
+        ),
+        summary=(
+            "MAOIs are powerful antidepressants for treatment-resistant depression, but they "
+            "come with strict dietary rules and dangerous drug interactions. Learn what you "
+            "need to know before considering them."
+        ),
+        published_at=datetime(2025, 11, 20, 9, 0, tzinfo=UTC),
+        body_file="monoamine-oxidase-inhibitors.md",
+    ),
+)
+
+
+def _text(name: str) -> str:
+    return resources.files("blog").joinpath("demo_content", name).read_text(encoding="utf-8")
+
+
+def load_demo_content() -> list[str]:
+    """Create whatever part of the demo site is missing; return what was created.
+
+    Anything already there is left exactly as it is, so running this twice
+    changes nothing.
+    """
+    created: list[str] = []
+    author = db.session.scalar(select(Author).where(Author.username == DEMO_AUTHOR))
+    if author is None:
+        # No password: the demo byline cannot be logged into.
+        author = Author(username=DEMO_AUTHOR, display_name="The editorial team")
+        db.session.add(author)
+        db.session.commit()
+        created.append(f"author {DEMO_AUTHOR}")
+
+    topic = db.session.scalar(select(Topic).where(Topic.slug == TOPIC_SLUG))
+    if topic is None:
+        topic = publishing.create_topic(
+            TOPIC_SLUG, TOPIC_TITLE, _text("treatment-resistant-depression.md")
+        )
+        created.append(f"topic {TOPIC_SLUG}")
+
+    for demo in ARTICLES:
+        if db.session.scalar(select(Article.id).where(Article.slug == demo.slug)) is not None:
+            continue
+        data = publishing.ArticleInput(
+            title=demo.title,
+            summary=demo.summary,
+            body_markdown=_text(demo.body_file),
+            topic_id=topic.id,
+            slug=demo.slug,
+        )
+        publishing.save_article(data, by=author, publish=True, now=demo.published_at)
+        created.append(f"article {demo.slug}")
+    return created

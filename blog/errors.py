@@ -1,0 +1,68 @@
+"""Error pages: every failure a reader can meet gets a real HTML page."""
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from .extensions import db
+
+MESSAGES = {
+    400: ("Bad request", "The request could not be understood. Please go back and try again."),
+    403: ("Not allowed", "Your account is not allowed to do that."),
+    404: (
+        "Page not found",
+        "There is no page at this address. It may have moved, or the link may be mistyped.",
+    ),
+    405: ("Not allowed", "This address does not accept that kind of request."),
+    413: (
+        "Too large",
+        "What you sent is larger than the site accepts, so it was not saved. "
+        "Shorten it and try again.",
+    ),
+    429: (
+        "Too many attempts",
+        "There have been too many attempts. Please wait a few minutes and try again.",
+    ),
+    500: (
+        "Something went wrong",
+        "The site hit an error it did not expect. Nothing you had already saved was lost; "
+        "please try again in a moment.",
+    ),
+}
+
+CSRF_MESSAGE = (
+    "This form has expired or was not sent from this site, so your text was not saved. "
+    "Go back, copy your text somewhere safe, reload the form and submit it again."
+)
+
+
+def render_error(status: int, message: str | None = None) -> tuple[str, int]:
+    """Render the error page for an HTTP ``status``."""
+    heading, default_message = MESSAGES.get(status, (f"Error {status}", "Please try again."))
+    page = render_template("errors/error.html", heading=heading, message=message or default_message)
+    return page, status
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_failed(error: CSRFError) -> tuple[str, int]:
+        heading = "Form expired"
+        return render_template("errors/error.html", heading=heading, message=CSRF_MESSAGE), 400
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):  # type: ignore[no-untyped-def]
+        status = error.code or 500
+        if status < 400:
+            return error
+        page, status = render_error(status)
+        response = app.make_response((page, status))
+        # Keep headers such as Retry-After (429) and Allow (405).
+        for name, value in error.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
+
+    @app.errorhandler(InternalServerError)
+    def server_error(error: InternalServerError) -> tuple[str, int]:
+        db.session.rollback()
+        return render_error(500)

@@ -1,0 +1,49 @@
+"""Web forms. Field checks that are business rules live in ``publishing``."""
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, PasswordField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length
+
+
+class LoginForm(FlaskForm):
+    username = StringField(
+        "Username",
+        validators=[InputRequired("Enter your username."), Length(max=64)],
+        render_kw={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"},
+    )
+    password = PasswordField(
+        "Password",
+        validators=[InputRequired("Enter your password."), Length(max=1024)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    next = HiddenField()
+    submit = SubmitField("Log in")
+
+
+def _topic_id(value: object) -> int | None:
+    """Read the chosen topic; anything that is not a number is no topic at all."""
+    try:
+        return int(value)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return None
+
+
+class ArticleForm(FlaskForm):
+    title = StringField("Title", render_kw={"autocomplete": "off"})
+    summary = TextAreaField(
+        "Summary", description="One or two sentences, up to 300 characters.", render_kw={"rows": 3}
+    )
+    body = TextAreaField("Body", description="Markdown.", render_kw={"rows": 20})
+    topic = SelectField("Topic", coerce=_topic_id, validate_choice=False)
+    slug = StringField(
+        "Slug",
+        description="The address of the article. Leave empty to make it from the title.",
+        render_kw={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"},
+    )
+    publish = SubmitField("Publish")
+    save_draft = SubmitField("Save draft")
+    preview = SubmitField("Preview")
+
+
+class ActionForm(FlaskForm):
+    """A button that changes state: a POST carrying only the CSRF token."""

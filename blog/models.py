@@ -1,0 +1,184 @@
+"""The domain: authors, topics, articles, their revisions and old slugs."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from flask_login import UserMixin
+from sqlalchemy import (
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .extensions import Base, db
+
+if TYPE_CHECKING:
+    # mypy cannot follow db.Model, which Flask-SQLAlchemy builds from Base at run time.
+    Model = Base
+else:
+    Model = db.Model
+
+DRAFT = "draft"
+PUBLISHED = "published"
+
+
+def utc_now() -> datetime:
+    """Return the current time as an aware UTC datetime."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp stored as UTC and always read back timezone-aware.
+
+    SQLite keeps no zone and hands back naive values; this is the one place
+    they become aware again, so no template or feed ever sees a naive time.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("refusing to store a naive datetime; use an aware UTC one")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class Author(UserMixin, Model):
+    __tablename__ = "authors"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(120))
+    # "!" never matches a werkzeug hash: an account that cannot log in.
+    password_hash: Mapped[str] = mapped_column(String(255), default="!")
+    is_editor: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+    def set_password(self, password: str) -> None:
+        """Store a salted hash of ``password``, never the password itself."""
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        """Return whether ``password`` matches the stored hash."""
+        if not self.password_hash.startswith(("scrypt:", "pbkdf2:")):
+            return False
+        return check_password_hash(self.password_hash, password)
+
+    def can_edit(self, article: Article) -> bool:
+        """Return whether this author may change ``article``."""
+        return self.is_editor or article.author_id == self.id
+
+    def __repr__(self) -> str:
+        return f"<Author {self.username}>"
+
+
+class Topic(Model):
+    __tablename__ = "topics"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(200), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    intro_markdown: Mapped[str] = mapped_column(Text, default="")
+    intro_html: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+    def __repr__(self) -> str:
+        return f"<Topic {self.slug}>"
+
+
+class Article(Model):
+    __tablename__ = "articles"
+    __table_args__ = (
+        CheckConstraint(f"status IN ('{DRAFT}', '{PUBLISHED}')", name="status"),
+        # A topic's landing page and feed: its published articles, newest first.
+        Index("ix_articles_topic_listing", "topic_id", "status", "published_at", "id"),
+        # The home page and the site feed: all published articles, newest first.
+        Index("ix_articles_listing", "status", "published_at", "id"),
+        # An author's dashboard.
+        Index("ix_articles_author_recent", "author_id", "updated_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(200), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(String(300), default="")
+    body_markdown: Mapped[str] = mapped_column(Text, default="")
+    body_html: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(16), default=DRAFT)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    # Set once, at first publication, and never changed: the date readers see,
+    # the feed's pubDate and part of the feed guid.
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Soft delete: an editor can bring the article back.
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    author_id: Mapped[int] = mapped_column(ForeignKey("authors.id"))
+    topic_id: Mapped[int] = mapped_column(ForeignKey("topics.id"))
+
+    author: Mapped[Author] = relationship(lazy="joined", innerjoin=True)
+    topic: Mapped[Topic] = relationship(lazy="joined", innerjoin=True)
+    revisions: Mapped[list[ArticleRevision]] = relationship(
+        back_populates="article", order_by="ArticleRevision.number.desc()"
+    )
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == PUBLISHED and self.deleted_at is None
+
+    def __repr__(self) -> str:
+        return f"<Article {self.slug}>"
+
+
+class ArticleRevision(Model):
+    """One saved version of an article, kept for good: nothing written is lost."""
+
+    __tablename__ = "article_revisions"
+    __table_args__ = (UniqueConstraint("article_id", "number", name="uq_article_revisions_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"))
+    number: Mapped[int]
+    title: Mapped[str] = mapped_column(String(200))
+    slug: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(String(300))
+    body_markdown: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16))
+    topic_id: Mapped[int] = mapped_column(ForeignKey("topics.id"))
+    saved_by_id: Mapped[int] = mapped_column(ForeignKey("authors.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+    article: Mapped[Article] = relationship(back_populates="revisions")
+    saved_by: Mapped[Author] = relationship()
+    topic: Mapped[Topic] = relationship()
+
+
+class SlugRedirect(Model):
+    """A slug an article used to have; it answers with a 301 to the current one."""
+
+    __tablename__ = "slug_redirects"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    old_slug: Mapped[str] = mapped_column(String(200), unique=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+    article: Mapped[Article] = relationship()

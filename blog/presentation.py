@@ -1,0 +1,44 @@
+"""What templates share: date formatting, site details and feed links."""
+
+from datetime import datetime
+from typing import Any
+
+from flask import Flask, current_app, request
+
+MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+def long_date(moment: datetime | None) -> str:
+    """Write a date the way the site does, e.g. "20 November 2025", whatever the locale."""
+    if moment is None:
+        return ""
+    return f"{moment.day} {MONTHS[moment.month - 1]} {moment.year}"
+
+
+def site_url() -> str:
+    """Return the canonical base URL: SITE_URL, or in development the request's host."""
+    configured: str | None = current_app.config.get("SITE_URL")
+    if configured:
+        return configured
+    return request.host_url.rstrip("/")
+
+
+def absolute_url(path: str) -> str:
+    """Return ``path`` (from ``url_for``) on the canonical base URL."""
+    return site_url() + path
+
+
+def init_app(app: Flask) -> None:
+    app.add_template_filter(long_date)
+    app.add_template_global(absolute_url)
+
+    @app.context_processor
+    def site_details() -> dict[str, Any]:
+        return {
+            "site_name": app.config["SITE_NAME"],
+            "site_description": app.config["SITE_DESCRIPTION"],
+            "site_language": app.config["SITE_LANGUAGE"],
+        }

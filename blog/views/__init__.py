@@ -1,0 +1,1 @@
+"""Blueprints: reading, feeds, authentication and writing."""

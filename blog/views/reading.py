@@ -1,0 +1,49 @@
+"""Pages for readers: home, topic landing pages, articles, health check."""
+
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, url_for
+from werkzeug.wrappers import Response as BaseResponse
+
+from .. import queries
+from ..extensions import db
+
+bp = Blueprint("reading", __name__)
+
+HOME_LATEST = 10
+
+
+@bp.get("/")
+def home() -> str:
+    return render_template(
+        "reading/home.html",
+        topics=queries.all_topics(),
+        articles=queries.latest_articles(HOME_LATEST),
+    )
+
+
+@bp.get("/topics/<slug>")
+def topic(slug: str) -> str:
+    topic = queries.topic_or_404(slug)
+    page = db.paginate(
+        queries.topic_articles(topic),
+        per_page=current_app.config["ARTICLES_PER_PAGE"],
+        max_per_page=current_app.config["ARTICLES_PER_PAGE"],
+        error_out=True,
+        count=True,
+    )
+    return render_template("reading/topic.html", topic=topic, page=page)
+
+
+@bp.get("/<slug>")
+def article(slug: str) -> str | BaseResponse:
+    found = queries.published_article(slug)
+    if found is None:
+        moved_to = queries.moved_article_slug(slug)
+        if moved_to is None:
+            abort(404)
+        return redirect(url_for("reading.article", slug=moved_to), code=301)
+    return render_template("reading/article.html", article=found, topic=found.topic)
+
+
+@bp.get("/healthz")
+def healthz() -> Response:
+    return Response("ok\n", mimetype="text/plain")

@@ -1,0 +1,168 @@
+"""Fixtures: an app on a fresh database per test, on SQLite and, when configured, PostgreSQL."""
+
+from collections.abc import Callable, Iterator
+from datetime import datetime
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy import create_engine, text
+from werkzeug.security import generate_password_hash
+
+from blog import create_app
+from blog.extensions import db
+from blog.models import Article, Author, Topic
+from blog.publishing import ArticleInput, create_topic, save_article
+from tests.helpers import PASSWORD, SITE_URL, START, TEST_DATABASE_URL
+
+PG_SCHEMA = "blog_tests"
+BACKENDS = ["sqlite"] + (["postgresql"] if TEST_DATABASE_URL else [])
+
+# Hashing is slow on purpose; tests reuse one cheap hash.
+PASSWORD_HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
+
+
+def postgresql_options(schema: str) -> dict:
+    """Engine options that keep a test's tables in their own PostgreSQL schema."""
+    return {"connect_args": {"options": f"-csearch_path={schema}"}}
+
+
+def reset_postgresql_schema(schema: str) -> None:
+    assert TEST_DATABASE_URL
+    engine = create_engine(TEST_DATABASE_URL)
+    with engine.begin() as connection:
+        connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        connection.execute(text(f"CREATE SCHEMA {schema}"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgresql_tables() -> Iterator[None]:
+    """Create the schema's tables once per run; each test then empties them."""
+    reset_postgresql_schema(PG_SCHEMA)
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": TEST_DATABASE_URL,
+            "SQLALCHEMY_ENGINE_OPTIONS": postgresql_options(PG_SCHEMA),
+        }
+    )
+    with app.app_context():
+        db.create_all()
+        db.engine.dispose()
+    yield
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture
+def app_config(backend: str, tmp_path, request: pytest.FixtureRequest) -> dict:
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test secret",
+        "SITE_URL": SITE_URL,
+        "SERVER_NAME": None,
+    }
+    if backend == "postgresql":
+        request.getfixturevalue("postgresql_tables")
+        config["SQLALCHEMY_DATABASE_URI"] = TEST_DATABASE_URL
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = postgresql_options(PG_SCHEMA)
+    else:
+        config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{tmp_path / 'blog.sqlite3'}"
+    return config
+
+
+@pytest.fixture
+def app(app_config: dict, backend: str) -> Iterator[Flask]:
+    app = create_app(app_config)
+    with app.app_context():
+        if backend == "sqlite":
+            db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        if backend == "postgresql":
+            tables = ", ".join(table.name for table in db.metadata.sorted_tables)
+            with db.engine.begin() as connection:
+                connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_author(app: Flask) -> Callable[..., Author]:
+    def make(username: str = "ada", *, editor: bool = False, name: str | None = None) -> Author:
+        with app.app_context():
+            author = Author(
+                username=username,
+                display_name=name or username.title(),
+                password_hash=PASSWORD_HASH,
+                is_editor=editor,
+            )
+            db.session.add(author)
+            db.session.commit()
+            db.session.refresh(author)
+            db.session.expunge(author)
+            return author
+
+    return make
+
+
+@pytest.fixture
+def make_topic(app: Flask) -> Callable[..., Topic]:
+    def make(slug: str = "treatment-resistant-depression", title: str | None = None) -> Topic:
+        with app.app_context():
+            topic = create_topic(slug, title or slug.replace("-", " ").title(), "About *this*.")
+            db.session.expunge(topic)
+            return topic
+
+    return make
+
+
+@pytest.fixture
+def publish(app: Flask, make_author, make_topic) -> Callable[..., Article]:
+    """Save an article through the publishing code, returning it detached."""
+    defaults: dict = {}
+
+    def save(
+        title: str = "A guide",
+        *,
+        summary: str = "What it covers.",
+        body: str = "Some **careful** text.",
+        topic: Topic | None = None,
+        author: Author | None = None,
+        slug: str = "",
+        when: datetime | None = None,
+        draft: bool = False,
+    ) -> Article:
+        if "topic" not in defaults and topic is None:
+            defaults["topic"] = make_topic()
+        if "author" not in defaults and author is None:
+            defaults["author"] = make_author("editorial-test", name="Test Author")
+        topic = topic or defaults["topic"]
+        author = author or defaults["author"]
+        with app.app_context():
+            by = db.session.get_one(Author, author.id)
+            article = save_article(
+                ArticleInput(title, summary, body, topic.id, slug),
+                by=by,
+                publish=not draft,
+                now=when or START,
+            )
+            db.session.refresh(article)
+            db.session.expunge_all()
+            return article
+
+    return save

@@ -1,0 +1,214 @@
+"""What a reader sees: home, topic landing pages, articles, old addresses, errors."""
+
+import re
+from datetime import UTC, datetime
+
+import pytest
+
+from blog.demo import ARTICLES, TOPIC_SLUG, TOPIC_TITLE, load_demo_content
+from tests.helpers import START, days
+
+MAOI = ARTICLES[0]
+SEED_INTRO_STARTS = (
+    "When someone has treatment-resistant depression, a form of major depression",
+    "This is where things get real. SSRIs, a common class of antidepressants",
+    "It’s not just about swapping pills. Lifestyle, therapy, and even gut health",
+    "Below, you’ll find real, practical guides on what happens when antidepressants",
+)
+
+
+def seed_paragraphs() -> list[str]:
+    from importlib import resources
+
+    text = resources.files("blog").joinpath("demo_content", "treatment-resistant-depression.md")
+    return [p.strip() for p in text.read_text(encoding="utf-8").split("\n\n") if p.strip()]
+
+
+def visible_text(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+@pytest.fixture
+def demo(app):
+    with app.app_context():
+        load_demo_content()
+
+
+def test_topic_landing_page_shows_the_seed_topic(client, demo):
+    response = client.get(f"/topics/{TOPIC_SLUG}")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert f"<h1>{TOPIC_TITLE}</h1>" in page
+    paragraphs = seed_paragraphs()
+    assert [
+        p[: len(start)] for p, start in zip(paragraphs, SEED_INTRO_STARTS, strict=True)
+    ] == list(SEED_INTRO_STARTS)
+    for paragraph in paragraphs:
+        assert f"<p>{paragraph}</p>" in page
+
+
+def test_topic_landing_page_lists_the_maoi_guide(client, demo):
+    page = client.get(f"/topics/{TOPIC_SLUG}").get_data(as_text=True)
+    href = f'href="/{MAOI.slug}"'
+    assert f"<a {href}>{MAOI.title}</a>" in page
+    assert '<time datetime="2025-11-20">20 November 2025</time>' in page
+    assert MAOI.summary in page
+    view_more = re.search(rf'<a class="view-more" {href}>View More<span', page)
+    assert view_more, "each entry ends with a View More link to the article"
+
+
+def test_seed_intro_is_verbatim_against_the_seed_file():
+    seed_file = "../shared/seed/000_e9e5120afd7f7f8a.txt"
+    try:
+        with open(seed_file, encoding="utf-8") as handle:
+            blocks = [b.strip() for b in handle.read().split("\n\n") if b.strip()]
+    except FileNotFoundError:
+        pytest.skip("the shared seed document is not beside this checkout")
+    assert blocks[0] == TOPIC_TITLE
+    assert blocks[1:5] == seed_paragraphs()
+    assert blocks[6] == MAOI.title
+    assert blocks[7] == MAOI.summary
+    assert blocks[5].split()[0] == f"/{MAOI.slug}"
+
+
+def test_article_page_shows_title_date_author_topic_and_body(client, demo):
+    response = client.get(f"/{MAOI.slug}")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert page.count("<h1>") == 1
+    assert f"<h1>{MAOI.title}</h1>" in page
+    assert "20 November 2025" in page
+    assert "By The editorial team" in visible_text(page)
+    assert f'<a href="/topics/{TOPIC_SLUG}">{TOPIC_TITLE}</a>' in page
+    text = visible_text(page)
+    for phrase in ("tyramine", "serotonin syndrome", "washout", "Talk to your prescriber"):
+        assert phrase.lower() in text.lower()
+    assert "<h2>When to get urgent help</h2>" in page
+
+
+def test_home_lists_topics_and_latest_articles(client, demo):
+    page = client.get("/").get_data(as_text=True)
+    assert f'<a href="/topics/{TOPIC_SLUG}">{TOPIC_TITLE}</a>' in page
+    assert MAOI.title in page
+    assert page.count("<h1>") == 1
+
+
+def test_topic_pages_list_ten_newest_first_with_working_page_links(client, publish):
+    for number in range(1, 26):
+        publish(f"Guide number {number}", when=START + days(number))
+
+    first = client.get("/topics/treatment-resistant-depression").get_data(as_text=True)
+    titles = re.findall(r">Guide number (\d+)</a>", first)
+    assert titles == [str(n) for n in range(25, 15, -1)]
+    assert "page 1 of 3" in first
+    links = re.findall(r'href="(/topics/treatment-resistant-depression\?page=\d+)"', first)
+    assert "/topics/treatment-resistant-depression?page=3" in links
+
+    second = client.get("/topics/treatment-resistant-depression?page=2").get_data(as_text=True)
+    assert re.findall(r">Guide number (\d+)</a>", second) == [str(n) for n in range(15, 5, -1)]
+    third_page = client.get("/topics/treatment-resistant-depression?page=3").get_data(as_text=True)
+    assert re.findall(r">Guide number (\d+)</a>", third_page) == ["5", "4", "3", "2", "1"]
+    assert 'rel="prev"' in third_page and 'rel="next"' not in third_page
+    # The topic's intro opens the first page only.
+    assert "About <em>this</em>" in first
+    assert "About <em>this</em>" not in third_page
+
+
+@pytest.mark.parametrize("page", ["99", "0", "-1", "two"])
+def test_a_page_past_the_end_or_not_a_number_is_a_404(client, publish, page):
+    publish("Only guide")
+    response = client.get(f"/topics/treatment-resistant-depression?page={page}")
+    assert response.status_code == 404
+    assert "Page not found" in response.get_data(as_text=True)
+
+
+def test_unknown_article_slug_gets_the_html_404_page(client, demo):
+    response = client.get("/no-such-guide")
+    assert response.status_code == 404
+    assert response.mimetype == "text/html"
+    page = response.get_data(as_text=True)
+    assert "<h1>Page not found</h1>" in page
+    assert 'href="/"' in page
+
+
+def test_unknown_topic_is_a_404(client):
+    assert client.get("/topics/nothing-here").status_code == 404
+
+
+def test_old_slug_answers_301_to_the_current_address(client, app, publish):
+    from blog.extensions import db
+    from blog.models import Article, Author
+    from blog.publishing import ArticleInput, save_article
+
+    article = publish("First title")
+    with app.app_context():
+        stored = db.session.get_one(Article, article.id)
+        save_article(
+            ArticleInput("Better title", stored.summary, stored.body_markdown, stored.topic_id),
+            by=db.session.get_one(Author, stored.author_id),
+            article=stored,
+            publish=True,
+        )
+    response = client.get("/first-title")
+    assert response.status_code == 301
+    assert response.headers["Location"] == "/better-title"
+    assert "Better title" in client.get("/better-title").get_data(as_text=True)
+
+
+def test_drafts_are_not_shown_to_readers(client, publish):
+    publish("Public guide")
+    publish("Secret draft", draft=True)
+    assert client.get("/secret-draft").status_code == 404
+    topic_page = client.get("/topics/treatment-resistant-depression").get_data(as_text=True)
+    assert "Public guide" in topic_page
+    assert "Secret draft" not in topic_page
+    assert "Secret draft" not in client.get("/").get_data(as_text=True)
+
+
+def test_healthz_is_tiny_and_touches_no_database(app, client, monkeypatch):
+    from blog.extensions import db
+
+    def no_database(*args, **kwargs):
+        raise AssertionError("healthz must not touch the database")
+
+    with app.app_context():
+        monkeypatch.setattr(db.session, "execute", no_database)
+        monkeypatch.setattr(db.session, "scalar", no_database)
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_data(as_text=True) == "ok\n"
+
+
+def test_server_error_gets_the_html_500_page(app):
+    @app.get("/boom-for-test")
+    def boom():
+        raise RuntimeError("boom")
+
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    response = app.test_client().get("/boom-for-test")
+    assert response.status_code == 500
+    page = response.get_data(as_text=True)
+    assert "<h1>Something went wrong</h1>" in page
+    assert "boom" not in page
+
+
+def test_pages_have_landmarks_skip_link_and_one_h1(client, demo):
+    for url in ("/", f"/topics/{TOPIC_SLUG}", f"/{MAOI.slug}", "/missing"):
+        page = client.get(url).get_data(as_text=True)
+        assert '<html lang="en-gb">' in page
+        assert '<a class="skip-link" href="#content">Skip to content</a>' in page
+        for landmark in ("<header", "<nav", '<main id="content"', "<footer"):
+            assert landmark in page, f"{url} lacks {landmark}"
+        assert page.count("<h1") == 1, url
+        assert "<script" not in page
+
+
+def test_dates_are_stored_and_read_back_as_aware_utc(app, publish):
+    from blog.extensions import db
+    from blog.models import Article
+
+    article = publish("Dated", when=datetime(2025, 11, 20, 23, 30, tzinfo=UTC))
+    with app.app_context():
+        stored = db.session.get_one(Article, article.id)
+        assert stored.published_at == datetime(2025, 11, 20, 23, 30, tzinfo=UTC)
+        assert stored.published_at.utcoffset().total_seconds() == 0
