@@ -8,10 +8,12 @@ PORT   ?= 5000
 
 .PHONY: run test lint bench install dev clean secret-key
 
+# A local development server: debug mode, plain HTTP, the request's host for absolute URLs.
+run: export FLASK_DEBUG := 1
 run: $(VENV)/.installed secret-key
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo
-	$(FLASK) run --debug --port $(PORT)
+	$(FLASK) run --port $(PORT)
 
 test: $(VENV)/.dev-installed
 	$(BIN)/pytest $(PYTEST_ARGS)
