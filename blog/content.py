@@ -86,7 +86,10 @@ def _markdown() -> markdown.Markdown:
 def render_markdown(source: str) -> str:
     """Render Markdown to HTML and keep only the allow-listed tags, attributes and URLs."""
     rendered = _markdown().convert(source)
-    return _cleaner.clean(rendered).strip()
+    clean = _cleaner.clean(rendered).strip()
+    # Text already has ">" escaped, but attribute values may not; "]]>" would end
+    # the CDATA section that carries this HTML in a feed. "&gt;" means the same.
+    return clean.replace("]]>", "]]&gt;")
 
 
 # A start tag of a link or image in cleaned HTML. Text there has "<" escaped, and

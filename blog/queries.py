@@ -1,6 +1,8 @@
 """The read side: what readers and feeds are shown, as selects or lookups."""
 
-from sqlalchemy import Select, select
+from datetime import datetime
+
+from sqlalchemy import Row, Select, func, select
 
 from .extensions import db
 from .models import PUBLISHED, Article, SlugRedirect, Topic
@@ -51,3 +53,28 @@ def moved_article_slug(old_slug: str) -> str | None:
             Article.deleted_at.is_(None),
         )
     )
+
+
+def feed_articles(limit: int, topic: Topic | None = None) -> list[Article]:
+    """Return the ``limit`` newest published articles, of one topic or of the site."""
+    selection = topic_articles(topic) if topic is not None else published_articles()
+    return list(db.session.scalars(selection.limit(limit)))
+
+
+def feed_changed_at(topic: Topic | None = None) -> datetime | None:
+    """Return when the articles a feed can show last changed, removals included.
+
+    Any article that has ever been published counts: unpublishing or deleting
+    one stamps its ``updated_at``, and that change must reach pollers too.
+    """
+    selection = select(func.max(Article.updated_at)).where(Article.published_at.is_not(None))
+    if topic is not None:
+        selection = selection.where(Article.topic_id == topic.id)
+    # max() keeps the column's type, so the result is aware UTC on every database.
+    return db.session.scalar(selection)
+
+
+def sitemap_articles(limit: int) -> list[Row[tuple[str, datetime]]]:
+    """Return the slug and last change of up to ``limit`` published articles."""
+    selection = published_articles().with_only_columns(Article.slug, Article.updated_at)
+    return list(db.session.execute(selection.limit(limit)))

@@ -1,0 +1,133 @@
+"""RSS 2.0 and JSON Feed 1.1 documents: the only module that uses feedgen.
+
+Callers hand in plain data (``FeedSource``); this module knows nothing of HTTP,
+the database or URL routing, so a feed can be built and checked on its own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import threading
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from feedgen.feed import FeedGenerator
+
+from .content import absolutize_urls
+
+RSS_MIMETYPE = "application/rss+xml"
+JSON_FEED_MIMETYPE = "application/feed+json"
+GENERATOR = "blog, a Flask publishing engine"
+
+# feedgen formats dates by switching the process-wide locale to "C" and back,
+# which is not thread-safe; only one feed is built at a time.
+_FEEDGEN_LOCK = threading.Lock()
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    article_id: int
+    title: str
+    url: str
+    summary: str
+    clean_html: str
+    author_name: str
+    category: str
+    category_url: str
+    published_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class FeedSource:
+    """Everything a feed says, with absolute URLs and aware UTC datetimes."""
+
+    title: str
+    description: str
+    home_url: str
+    rss_url: str
+    json_url: str
+    language: str
+    # The newest change that affects this feed, including removals.
+    changed_at: datetime
+    items: list[FeedItem]
+
+
+def item_id(item: FeedItem, site_url: str) -> str:
+    """Return the item's permanent id: a tag URI that survives edits and slug changes.
+
+    It is made of the site's host, the first publication date and the article's
+    id, none of which ever changes once the article has been published.
+    """
+    host = urlsplit(site_url).hostname or "localhost"
+    return f"tag:{host},{item.published_at:%Y-%m-%d}:article/{item.article_id}"
+
+
+def etag_for(body: str) -> str:
+    """Return a strong validator for exactly these bytes."""
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()[:32]
+
+
+def rss_document(source: FeedSource) -> str:
+    """Build the RSS 2.0 document for ``source``, newest item first."""
+    generator = FeedGenerator()
+    generator.load_extension("dc", atom=False, rss=True)
+    generator.title(source.title)
+    # feedgen takes the channel's <link> from the last link given.
+    generator.link(href=source.rss_url, rel="self", type=RSS_MIMETYPE)
+    generator.link(href=source.home_url, rel="alternate")
+    generator.description(source.description)
+    generator.language(source.language)
+    generator.generator(GENERATOR)
+    # feedgen would otherwise stamp "now", making every response different.
+    generator.lastBuildDate(source.changed_at)
+
+    for item in source.items:
+        # feedgen prepends by default, which would turn newest-first into oldest-first.
+        entry = generator.add_entry(order="append")
+        entry.title(item.title)
+        entry.link(href=item.url)
+        entry.guid(item_id(item, source.home_url), permalink=False)
+        entry.pubDate(item.published_at)
+        # description first, then content:encoded (feedgen orders them this way
+        # only when both are set).
+        # description is read as HTML: escape the plain summary so it shows as typed.
+        entry.description(html.escape(item.summary or item.title, quote=False))
+        entry.content(absolutize_urls(item.clean_html, item.url), type="CDATA")
+        # RSS <author> must be an e-mail address; a byline is dc:creator.
+        entry.dc.dc_creator(item.author_name)
+        entry.category(term=item.category, scheme=item.category_url)
+
+    with _FEEDGEN_LOCK:
+        document: bytes = generator.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)
+    return document.decode("utf-8")
+
+
+def json_feed_document(source: FeedSource) -> str:
+    """Build the JSON Feed 1.1 document for ``source``, with the same items and ids."""
+    feed = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": source.title,
+        "home_page_url": source.home_url,
+        "feed_url": source.json_url,
+        "description": source.description,
+        "language": source.language,
+        "items": [
+            {
+                "id": item_id(item, source.home_url),
+                "url": item.url,
+                "title": item.title,
+                "summary": item.summary,
+                "content_html": absolutize_urls(item.clean_html, item.url),
+                "date_published": item.published_at.isoformat(),
+                "date_modified": item.updated_at.isoformat(),
+                "authors": [{"name": item.author_name}],
+                "tags": [item.category],
+            }
+            for item in source.items
+        ],
+    }
+    return json.dumps(feed, ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,129 @@
+"""Feeds for subscribers and files for search engines.
+
+A poll whose feed is cached never touches the database; publishing invalidates
+the cache (see ``blog.cache``).
+"""
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from flask import Blueprint, Response, current_app, render_template, request, url_for
+
+from .. import queries
+from ..cache import SITE_SCOPE, BuiltFeed, feed_cache, topic_scope
+from ..feeds import (
+    JSON_FEED_MIMETYPE,
+    RSS_MIMETYPE,
+    FeedItem,
+    FeedSource,
+    etag_for,
+    json_feed_document,
+    rss_document,
+)
+from ..models import Article, Topic
+from ..presentation import absolute_url, site_url
+
+bp = Blueprint("feeds", __name__)
+
+FORMATS: dict[str, tuple[Callable[[FeedSource], str], str]] = {
+    "rss": (rss_document, RSS_MIMETYPE),
+    "json": (json_feed_document, JSON_FEED_MIMETYPE),
+}
+# lastBuildDate and Last-Modified of a site that has published nothing: fixed,
+# so that its empty feed still has a stable ETag.
+NOTHING_PUBLISHED_YET = datetime(2025, 1, 1, tzinfo=UTC)
+SITEMAP_LIMIT = 50_000  # the sitemap protocol's most URLs in one file
+
+
+@bp.get("/feed.xml", defaults={"format": "rss"}, endpoint="site_rss")
+@bp.get("/feed.json", defaults={"format": "json"}, endpoint="site_json")
+def site_feed(format: str) -> Response:
+    return _feed_response(SITE_SCOPE, format, lambda: _feed_source(None))
+
+
+@bp.get("/topics/<slug>/feed.xml", defaults={"format": "rss"}, endpoint="topic_rss")
+@bp.get("/topics/<slug>/feed.json", defaults={"format": "json"}, endpoint="topic_json")
+def topic_feed(slug: str, format: str) -> Response:
+    # The topic is looked up only when the feed has to be built: a cached
+    # feed proves the topic exists, and an unknown one is a 404 from here.
+    return _feed_response(
+        topic_scope(slug), format, lambda: _feed_source(queries.topic_or_404(slug))
+    )
+
+
+def _feed_response(scope: str, format: str, source: Callable[[], FeedSource]) -> Response:
+    build_document, mimetype = FORMATS[format]
+
+    def build() -> BuiltFeed:
+        feed_source = source()
+        body = build_document(feed_source)
+        return BuiltFeed(body=body, etag=etag_for(body), last_modified=feed_source.changed_at)
+
+    feed = feed_cache().get_or_build(scope, f"{format}|{site_url()}", build)
+    response = Response(feed.body, content_type=f"{mimetype}; charset=utf-8")
+    response.set_etag(feed.etag)
+    response.last_modified = feed.last_modified
+    response.cache_control.public = True
+    response.cache_control.max_age = current_app.config["FEED_MAX_AGE"]
+    response.make_conditional(request)
+    return response
+
+
+def _feed_source(topic: Topic | None) -> FeedSource:
+    site_name = current_app.config["SITE_NAME"]
+    articles = queries.feed_articles(current_app.config["FEED_ITEMS"], topic)
+    changed_at = queries.feed_changed_at(topic)
+    if topic is None:
+        title, description = site_name, current_app.config["SITE_DESCRIPTION"]
+        home = url_for("reading.home")
+        rss, json = url_for("feeds.site_rss"), url_for("feeds.site_json")
+        fallback_time = None
+    else:
+        title = f"{topic.title} – {site_name}"
+        description = f"New guides on {topic.title}"
+        home = url_for("reading.topic", slug=topic.slug)
+        rss = url_for("feeds.topic_rss", slug=topic.slug)
+        json = url_for("feeds.topic_json", slug=topic.slug)
+        fallback_time = topic.created_at
+    return FeedSource(
+        title=title,
+        description=description,
+        home_url=absolute_url(home),
+        rss_url=absolute_url(rss),
+        json_url=absolute_url(json),
+        language=current_app.config["SITE_LANGUAGE"],
+        changed_at=changed_at or fallback_time or NOTHING_PUBLISHED_YET,
+        items=[_feed_item(article) for article in articles],
+    )
+
+
+def _feed_item(article: Article) -> FeedItem:
+    assert article.published_at is not None  # only published articles reach a feed
+    return FeedItem(
+        article_id=article.id,
+        title=article.title,
+        url=absolute_url(url_for("reading.article", slug=article.slug)),
+        summary=article.summary,
+        clean_html=article.body_html,
+        author_name=article.author.display_name,
+        category=article.topic.title,
+        category_url=absolute_url(url_for("reading.topic", slug=article.topic.slug)),
+        published_at=article.published_at,
+        updated_at=article.updated_at,
+    )
+
+
+@bp.get("/sitemap.xml")
+def sitemap() -> Response:
+    body = render_template(
+        "feeds/sitemap.xml",
+        topics=queries.all_topics(),
+        articles=queries.sitemap_articles(SITEMAP_LIMIT),
+    )
+    return Response(body, mimetype="application/xml")
+
+
+@bp.get("/robots.txt")
+def robots() -> Response:
+    body = render_template("feeds/robots.txt")
+    return Response(body, mimetype="text/plain")
