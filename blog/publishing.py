@@ -6,6 +6,7 @@ was written, stamps times, commits, and tells the feed cache what changed.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -32,7 +33,13 @@ MAX_SUMMARY_LENGTH = 300
 MAX_BODY_LENGTH = 200_000
 
 
-@dataclass
+# Characters XML cannot carry (feeds would break on them) and stray line ends.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+# Something a browser or feed reader could take for the start of an HTML tag.
+_TAG_START = re.compile(r"<\s*[a-zA-Z!/?]")
+
+
+@dataclass(frozen=True)
 class ArticleInput:
     """What an author typed, before it is checked."""
 
@@ -41,6 +48,26 @@ class ArticleInput:
     body_markdown: str
     topic_id: int | None
     slug: str = ""
+
+    def normalised(self) -> ArticleInput:
+        """Return the input trimmed, with Unix line ends and no control characters."""
+
+        def clean(text: str) -> str:
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+            return _CONTROL_CHARACTERS.sub("", text)
+
+        return ArticleInput(
+            title=" ".join(clean(self.title).split()),
+            summary=clean(self.summary).strip(),
+            body_markdown=clean(self.body_markdown),
+            topic_id=self.topic_id,
+            slug=clean(self.slug).strip(),
+        )
+
+    @property
+    def effective_slug(self) -> str:
+        """The slug the author chose, or else one made from the title."""
+        return self.slug or slugify(self.title)
 
 
 @dataclass
@@ -54,18 +81,23 @@ class InvalidArticle(Exception):
 
 
 def article_problems(data: ArticleInput, article: Article | None = None) -> dict[str, str]:
-    """Return, field by field, why ``data`` cannot be saved (empty when it can)."""
+    """Return, field by field, why normalised ``data`` cannot be saved (empty when it can)."""
     errors: dict[str, str] = {}
-    title = data.title.strip()
-    if not title:
+    if not data.title:
         errors["title"] = "Enter a title."
-    elif len(title) > MAX_TITLE_LENGTH:
-        errors["title"] = f"Keep the title to {MAX_TITLE_LENGTH} characters or fewer."
-    if len(data.summary.strip()) > MAX_SUMMARY_LENGTH:
+    elif len(data.title) > MAX_TITLE_LENGTH:
+        errors["title"] = (
+            f"Keep the title to {MAX_TITLE_LENGTH} characters or fewer (it has {len(data.title)})."
+        )
+    elif _TAG_START.search(data.title):
+        errors["title"] = "A title is plain text: remove the HTML tag from it."
+    if len(data.summary) > MAX_SUMMARY_LENGTH:
         errors["summary"] = (
             f"Keep the summary to {MAX_SUMMARY_LENGTH} characters or fewer "
-            f"(it has {len(data.summary.strip())})."
+            f"(it has {len(data.summary)})."
         )
+    elif _TAG_START.search(data.summary):
+        errors["summary"] = "A summary is plain text: remove the HTML tag from it."
     if len(data.body_markdown) > MAX_BODY_LENGTH:
         errors["body"] = (
             f"The body is {len(data.body_markdown):,} characters; "
@@ -73,12 +105,13 @@ def article_problems(data: ArticleInput, article: Article | None = None) -> dict
         )
     if data.topic_id is None or db.session.get(Topic, data.topic_id) is None:
         errors["topic"] = "Choose one of the listed topics."
-    slug = data.slug.strip() or slugify(title)
-    problem = slug_problem(slug) if (data.slug.strip() or title) else None
-    if problem is None and slug and _slug_taken(slug, article):
-        problem = f"Another article already uses “{slug}”; choose another slug."
-    if problem:
-        errors["slug"] = problem
+    if data.slug or data.title:
+        slug = data.effective_slug
+        problem = slug_problem(slug)
+        if problem is None and _slug_taken(slug, article):
+            problem = f"Another article already uses “{slug}”; choose another slug."
+        if problem:
+            errors["slug"] = problem
     return errors
 
 
@@ -101,6 +134,7 @@ def save_article(
     now: datetime | None = None,
 ) -> Article:
     """Create or update an article from ``data``, keeping a revision; raise InvalidArticle."""
+    data = data.normalised()
     errors = article_problems(data, article)
     if errors:
         raise InvalidArticle(errors)
@@ -113,12 +147,12 @@ def save_article(
     else:
         affected_topics.add(article.topic_id)
 
-    new_slug = data.slug.strip() or slugify(data.title.strip())
+    new_slug = data.effective_slug
     if article.slug and article.slug != new_slug:
         _move_slug(article, article.slug, new_slug)
     article.slug = new_slug
-    article.title = data.title.strip()
-    article.summary = data.summary.strip()
+    article.title = data.title
+    article.summary = data.summary
     article.body_markdown = data.body_markdown
     article.body_html = render_markdown(data.body_markdown)
     assert data.topic_id is not None  # checked by article_problems
@@ -236,3 +270,24 @@ def create_topic(slug: str, title: str, intro_markdown: str) -> Topic:
     db.session.commit()
     cache.feeds_changed({topic.id})
     return topic
+
+
+@dataclass(frozen=True)
+class Preview:
+    """How an article would look, rendered and cleaned exactly as a save would."""
+
+    title: str
+    summary: str
+    body_html: str
+    problems: dict[str, str]
+
+
+def preview_article(data: ArticleInput, article: Article | None = None) -> Preview:
+    """Render ``data`` for the author to check, saving nothing."""
+    data = data.normalised()
+    return Preview(
+        title=data.title,
+        summary=data.summary,
+        body_html=render_markdown(data.body_markdown),
+        problems=article_problems(data, article),
+    )

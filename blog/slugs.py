@@ -36,6 +36,8 @@ SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 def slugify(text: str) -> str:
     """Turn a title into lower-case ASCII words joined by hyphens."""
+    # "Grace's guide" becomes "graces-guide", not "grace-s-guide".
+    text = re.sub(r"['’]", "", text)
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     words = re.findall(r"[a-z0-9]+", ascii_text.lower())
     slug = "-".join(words)

@@ -189,15 +189,16 @@ def test_unpublishing_or_deleting_removes_the_item(app, client, publish, remove)
 
 
 def test_special_characters_are_escaped_and_encoded(client, publish):
-    title = 'Salt & <pepper> "quoted" – café — 💊'
-    publish(title, summary="Bread & <butter> é — 🙂", body="Fish & chips <b>bold</b> é")
+    title = 'Salt & pepper < 10 mg "quoted" – café — 💊'
+    publish(title, summary="Bread & butter < 5 é — 🙂", body="Fish & chips <b>bold</b> é")
     response, feed = parse(client, "/feed.xml")
     assert response.data.startswith(b"<?xml version='1.0' encoding='UTF-8'?>")
     assert feed.entries[0].title == title
     # description is HTML to a reader: the plain summary arrives escaped, and shows as typed.
-    assert feed.entries[0].summary == "Bread &amp; &lt;butter&gt; é — 🙂"
+    assert feed.entries[0].summary == "Bread &amp; butter &lt; 5 é — 🙂"
     raw = response.get_data(as_text=True)
-    assert '<title>Salt &amp; &lt;pepper&gt; "quoted" – café — 💊</title>' in raw
+    assert '<title>Salt &amp; pepper &lt; 10 mg "quoted" – café — 💊</title>' in raw
+    assert "<description>Bread &amp;amp; butter &amp;lt; 5 é — 🙂</description>" in raw
     data = json.loads(client.get("/feed.json").data)
     assert data["items"][0]["title"] == title
 
