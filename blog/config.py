@@ -38,8 +38,9 @@ class Defaults:
     # Optional Redis, shared by every process: feed cache and rate limits.
     REDIS_URL: str | None = None
 
-    # Form posts are small; a 200,000-character body is at most 800 kB of UTF-8.
-    MAX_CONTENT_LENGTH = 1024 * 1024
+    # A 200,000-character body is at most 800 kB of UTF-8, and up to three times
+    # that once a browser percent-encodes it in a form post.
+    MAX_CONTENT_LENGTH = 3 * 1024 * 1024
     MAX_FORM_MEMORY_SIZE = 1024 * 1024
 
     # None means: Secure everywhere except in debug (a plain-HTTP laptop).
@@ -50,7 +51,12 @@ class Defaults:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
 
-    WTF_CSRF_TIME_LIMIT = 6 * 60 * 60
+    # A form's token lasts as long as the session: a long writing session must
+    # not end in a refused save.
+    WTF_CSRF_TIME_LIMIT = None
+    # Pages load images from this site only (readers' privacy, and the CSP);
+    # list other origins here, e.g. ["https://images.example.org"].
+    EXTRA_IMAGE_ORIGINS: list[str] = []
     LOGIN_ATTEMPTS_LIMIT = "5 per 15 minutes"
 
 
