@@ -40,10 +40,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     cache.init_app(app)
 
     # Blueprints.
-    from .views import auth, feeds, reading
+    from .views import auth, feeds, reading, writing
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(feeds.bp)
+    app.register_blueprint(writing.bp)
     # Last: its root-level /<slug> route must not shadow the others.
     app.register_blueprint(reading.bp)
 

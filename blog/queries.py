@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import Row, Select, func, select
 
 from .extensions import db
-from .models import PUBLISHED, Article, SlugRedirect, Topic
+from .models import PUBLISHED, Article, ArticleRevision, Author, SlugRedirect, Topic
 
 
 def published_articles() -> Select[Article]:
@@ -78,3 +78,50 @@ def sitemap_articles(limit: int) -> list[Row[tuple[str, datetime]]]:
     """Return the slug and last change of up to ``limit`` published articles."""
     selection = published_articles().with_only_columns(Article.slug, Article.updated_at)
     return list(db.session.execute(selection.limit(limit)))
+
+
+def article_for_author_or_404(slug: str, *, include_deleted: bool = False) -> Article:
+    """Return the article at ``slug`` whatever its status, for its authors; else 404."""
+    selection = select(Article).where(Article.slug == slug)
+    if not include_deleted:
+        selection = selection.where(Article.deleted_at.is_(None))
+    return db.one_or_404(selection)
+
+
+def dashboard_articles(author: Author) -> list[Article]:
+    """Return the articles an author may work on, most recently changed first."""
+    selection = (
+        select(Article)
+        .where(Article.deleted_at.is_(None))
+        .order_by(Article.updated_at.desc(), Article.id.desc())
+    )
+    if not author.is_editor:
+        selection = selection.where(Article.author_id == author.id)
+    return list(db.session.scalars(selection))
+
+
+def deleted_articles() -> list[Article]:
+    """Return deleted articles, most recently deleted first, for editors to restore."""
+    selection = (
+        select(Article).where(Article.deleted_at.is_not(None)).order_by(Article.deleted_at.desc())
+    )
+    return list(db.session.scalars(selection))
+
+
+def revision_or_404(article: Article, number: int) -> ArticleRevision:
+    """Return version ``number`` of ``article`` or abort with 404."""
+    return db.one_or_404(
+        select(ArticleRevision).where(
+            ArticleRevision.article_id == article.id, ArticleRevision.number == number
+        )
+    )
+
+
+def revisions(article: Article) -> list[ArticleRevision]:
+    """Return every saved version of ``article``, newest first."""
+    selection = (
+        select(ArticleRevision)
+        .where(ArticleRevision.article_id == article.id)
+        .order_by(ArticleRevision.number.desc())
+    )
+    return list(db.session.scalars(selection))

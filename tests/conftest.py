@@ -13,6 +13,7 @@ from blog import create_app
 from blog.extensions import db
 from blog.models import Article, Author, Topic
 from blog.publishing import ArticleInput, create_topic, save_article
+from tests.forms import AuthActions
 from tests.helpers import PASSWORD, SITE_URL, START, TEST_DATABASE_URL
 
 PG_SCHEMA = "blog_tests"
@@ -166,3 +167,14 @@ def publish(app: Flask, make_author, make_topic) -> Callable[..., Article]:
             return article
 
     return save
+
+
+@pytest.fixture
+def auth(client: FlaskClient) -> AuthActions:
+    return AuthActions(client)
+
+
+@pytest.fixture
+def ada(make_author) -> Author:
+    """An author, logged in by ``auth.login()``."""
+    return make_author("ada", name="Ada Lovelace")

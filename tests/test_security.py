@@ -27,3 +27,11 @@ def test_extra_image_origins_are_opt_in(app_config):
     app = create_app(dict(app_config, EXTRA_IMAGE_ORIGINS=["https://images.example.org"]))
     policy = app.test_client().get("/healthz").headers["Content-Security-Policy"]
     assert "img-src 'self' https://images.example.org" in policy
+
+
+def test_pages_use_no_inline_style_or_script(client, make_topic, auth, ada):
+    make_topic()
+    auth.login()
+    for url in ("/", "/topics/treatment-resistant-depression", "/write", "/dashboard", "/login"):
+        page = client.get(url).get_data(as_text=True)
+        assert "<script" not in page and "<style" not in page and " style=" not in page, url

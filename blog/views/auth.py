@@ -61,7 +61,7 @@ def _login_failed(response: Response) -> bool:
 )
 def login() -> str | Response:
     if current_user.is_authenticated:
-        return redirect(url_for("reading.home"))
+        return redirect(url_for("writing.dashboard"))
     form = LoginForm()
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
@@ -72,10 +72,16 @@ def login() -> str | Response:
         if author is not None and author.check_password(form.password.data):
             login_user(author)
             flash(f"Logged in as {author.display_name}.", "success")
-            return redirect(safe_next(form.next.data) or url_for("reading.home"))
+            return redirect(safe_next(form.next.data) or url_for("writing.dashboard"))
         g.login_failed = True
         form.password.errors = ["That username and password do not match an account."]
     return render_template("auth/login.html", form=form)
+
+
+@bp.get("/logout")
+def confirm_logout() -> str:
+    # Logging out changes state, so it takes a POST; a typed-in URL gets the button.
+    return render_template("auth/logout.html")
 
 
 @bp.post("/logout")
