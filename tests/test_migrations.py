@@ -68,6 +68,7 @@ def test_listing_and_slug_lookups_are_indexed(empty_database_app):
             index["name"]: index["column_names"] for index in inspector.get_indexes("articles")
         }
         unique = {tuple(c["column_names"]) for c in inspector.get_unique_constraints("articles")}
-    assert indexes["ix_articles_topic_listing"] == ["topic_id", "status", "published_at", "id"]
-    assert indexes["ix_articles_listing"] == ["status", "published_at", "id"]
+    listing = ["status", "published_at", "id", "deleted_at"]
+    assert indexes["ix_articles_topic_visible"] == ["topic_id", *listing]
+    assert indexes["ix_articles_visible"] == listing
     assert ("slug",) in unique
