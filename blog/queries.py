@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Row, Select, func, select
 
 from .extensions import db
@@ -20,6 +21,19 @@ def published_articles() -> Select[Article]:
 def topic_articles(topic: Topic) -> Select[Article]:
     """Select the published articles of ``topic``, newest first."""
     return published_articles().where(Article.topic_id == topic.id)
+
+
+def topic_page(topic: Topic, per_page: int) -> Pagination:
+    """Return the page of ``topic``'s articles named by ``?page=``, or abort with 404.
+
+    The page is found by walking the listing index for ids alone, then only its
+    own rows are loaded: a deep page does not read every row it skips.
+    """
+    ids = topic_articles(topic).with_only_columns(Article.id)
+    page = db.paginate(ids, per_page=per_page, max_per_page=per_page, error_out=True)
+    found = {a.id: a for a in db.session.scalars(select(Article).where(Article.id.in_(page.items)))}
+    page.items = [found[article_id] for article_id in page.items]
+    return page
 
 
 def latest_articles(limit: int) -> list[Article]:

@@ -4,7 +4,6 @@ from flask import Blueprint, Response, abort, current_app, redirect, render_temp
 from werkzeug.wrappers import Response as BaseResponse
 
 from .. import queries
-from ..extensions import db
 
 bp = Blueprint("reading", __name__)
 
@@ -23,13 +22,7 @@ def home() -> str:
 @bp.get("/topics/<slug>")
 def topic(slug: str) -> str:
     topic = queries.topic_or_404(slug)
-    page = db.paginate(
-        queries.topic_articles(topic),
-        per_page=current_app.config["ARTICLES_PER_PAGE"],
-        max_per_page=current_app.config["ARTICLES_PER_PAGE"],
-        error_out=True,
-        count=True,
-    )
+    page = queries.topic_page(topic, per_page=current_app.config["ARTICLES_PER_PAGE"])
     return render_template("reading/topic.html", topic=topic, page=page)
 
 
