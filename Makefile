@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app wsgi
 PORT   ?= 5000
 
-.PHONY: run test lint bench install dev clean secret-key
+.PHONY: run test lint bench author install dev clean secret-key
 
 # A local development server: debug mode, plain HTTP, the request's host for absolute URLs.
 run: export FLASK_DEBUG := 1
@@ -14,6 +14,17 @@ run: $(VENV)/.installed secret-key
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo
 	$(FLASK) run --port $(PORT)
+
+# A local author account: make author NAME=ada [EDITOR=1] (asks for the password).
+author: export FLASK_DEBUG := 1
+author: $(VENV)/.installed secret-key
+	@test -n "$(NAME)" || { echo "usage: make author NAME=username [EDITOR=1]"; exit 2; }
+	$(FLASK) db upgrade
+	$(FLASK) create-author "$(NAME)" $(if $(EDITOR),--editor)
+
+# Timings and query plans at 100,000 articles; see bench/README.md.
+bench: $(VENV)/.dev-installed
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 test: $(VENV)/.dev-installed
 	$(BIN)/pytest $(PYTEST_ARGS)

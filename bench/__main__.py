@@ -1,0 +1,203 @@
+"""Time the pages and feeds at 100,000 articles, and show the query plans behind them.
+
+Usage: python -m bench [--articles N] [--requests N] [--database-url URL]
+
+By default a fresh SQLite file in a temporary folder is migrated and filled; with
+--database-url (PostgreSQL) the tables there are dropped and rebuilt first.
+"""
+
+import argparse
+import random
+import resource
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+from flask import Flask
+from flask_migrate import upgrade
+from sqlalchemy import MetaData, insert, text
+
+from blog import create_app
+from blog.cache import SITE_SCOPE, feed_cache, topic_scope
+from blog.content import render_markdown
+from blog.extensions import db
+from blog.models import PUBLISHED, Article, Author, Topic
+from blog.queries import published_article, topic_articles
+
+TOPIC = "treatment-resistant-depression"
+BODY = "\n\n".join(
+    [
+        "## Why it matters",
+        "Lithium is **cleared** by the kidneys, so your prescriber checks blood levels.",
+        "- Drink enough fluid\n- Keep appointments\n- Ask before new medicines",
+    ]
+)
+
+
+def build_app(database_url: str | None, folder: str) -> Flask:
+    return create_app(
+        {
+            "SECRET_KEY": "bench",
+            "SITE_URL": "https://bench.example",
+            "SQLALCHEMY_DATABASE_URI": database_url or f"sqlite:///{folder}/bench.sqlite3",
+        }
+    )
+
+
+def fill(app: Flask, count: int) -> None:
+    """Migrate from empty and insert ``count`` published articles, most in one topic."""
+    with app.app_context():
+        # Start from empty whatever was there, then build the schema the real way.
+        existing = MetaData()
+        existing.reflect(db.engine)
+        existing.drop_all(db.engine)
+        upgrade()
+        now = datetime(2025, 11, 20, tzinfo=UTC)
+        body_html = render_markdown(BODY)
+        db.session.execute(
+            insert(Author), [{"username": "bench", "display_name": "Bench", "created_at": now}]
+        )
+        db.session.execute(
+            insert(Topic),
+            [
+                {"slug": TOPIC, "title": "TRD", "intro_markdown": "", "intro_html": "",
+                 "created_at": now},
+                {"slug": "other", "title": "Other", "intro_markdown": "", "intro_html": "",
+                 "created_at": now},
+            ],
+        )  # fmt: skip
+        rows = []
+        for n in range(count):
+            when = now - timedelta(minutes=n)
+            rows.append(
+                {
+                    "slug": f"guide-{n}",
+                    "title": f"Guide number {n}",
+                    "summary": "A summary of the guide that readers see on the topic page.",
+                    "body_markdown": BODY,
+                    "body_html": body_html,
+                    "status": PUBLISHED,
+                    "created_at": when,
+                    "updated_at": when,
+                    "published_at": when,
+                    "author_id": 1,
+                    # Nine in ten in the main topic: its listing is the one under test.
+                    "topic_id": 1 if n % 10 else 2,
+                }
+            )
+            if len(rows) == 5000:
+                db.session.execute(insert(Article), rows)
+                rows = []
+        if rows:
+            db.session.execute(insert(Article), rows)
+        db.session.commit()
+        db.session.commit()
+        # Fresh statistics and visibility maps, as autovacuum keeps on a live database.
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(
+                text("VACUUM ANALYZE" if connection.dialect.name != "sqlite" else "ANALYZE")
+            )
+
+
+def timed(action: Callable[[], object], repeat: int) -> list[float]:
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        action()
+        samples.append((time.perf_counter() - start) * 1000)
+    return samples
+
+
+# Budgets for the 95th percentile, in milliseconds, on the 2-core reference machine.
+PAGE_BUDGET_MS = 50.0
+FEED_POLL_BUDGET_MS = 5.0
+over_budget: list[str] = []
+
+
+def report(name: str, samples: list[float], budget_ms: float) -> None:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
+    verdict = "ok" if p95 <= budget_ms else "OVER BUDGET"
+    if p95 > budget_ms:
+        over_budget.append(name)
+    print(
+        f"{name:<42} median {statistics.median(samples):7.2f} ms   p95 {p95:7.2f} ms"
+        f"   budget {budget_ms:5.0f} ms  {verdict}"
+    )
+
+
+def query_plans(app: Flask) -> None:
+    with app.app_context():
+        topic = db.session.scalars(db.select(Topic).where(Topic.slug == TOPIC)).one()
+        listing = topic_articles(topic).limit(10)
+        by_slug = db.select(Article).where(Article.slug == "guide-500")
+        dialect = db.engine.dialect.name
+        explain = "EXPLAIN QUERY PLAN " if dialect == "sqlite" else "EXPLAIN "
+        for name, statement in (("topic listing", listing), ("slug lookup", by_slug)):
+            compiled = statement.compile(db.engine, compile_kwargs={"literal_binds": True})
+            plan = db.session.execute(text(explain + str(compiled))).all()
+            print(f"\nPlan for the {name}:")
+            for row in plan:
+                print("   ", row[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--database-url", help="e.g. postgresql+psycopg://postgres@127.0.0.1/test")
+    options = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as folder:
+        app = build_app(options.database_url, folder)
+        start = time.perf_counter()
+        fill(app, options.articles)
+        print(f"Filled {options.articles:,} articles in {time.perf_counter() - start:.1f} s "
+              f"({app.config['SQLALCHEMY_DATABASE_URI'].split(':')[0]})\n")  # fmt: skip
+        client = app.test_client()
+        repeat = options.requests
+        last_page = (options.articles * 9 // 10) // app.config["ARTICLES_PER_PAGE"]
+
+        def get(url: str, **headers: str) -> Callable[[], object]:
+            def fetch() -> object:
+                response = client.get(url, headers=headers)
+                assert response.status_code in (200, 304), (url, response.status_code)
+                return response
+
+            return fetch
+
+        def random_article() -> object:
+            return get(f"/guide-{random.randrange(options.articles)}")()
+
+        def cold_feed() -> object:
+            with app.app_context():
+                feed_cache().invalidate([SITE_SCOPE, topic_scope(TOPIC)])
+            return get(f"/topics/{TOPIC}/feed.xml")()
+
+        etag = client.get("/feed.xml").headers["ETag"]
+        page, poll = PAGE_BUDGET_MS, FEED_POLL_BUDGET_MS
+        report("home page", timed(get("/"), repeat), page)
+        report("topic page 1", timed(get(f"/topics/{TOPIC}"), repeat), page)
+        last = get(f"/topics/{TOPIC}?page={last_page}")
+        report(f"topic page {last_page} (the last)", timed(last, repeat), page)
+        report("article by slug", timed(random_article, repeat), page)
+        report("topic feed, rebuilt (cache invalidated)", timed(cold_feed, repeat), page)
+        report("site feed, cached", timed(get("/feed.xml"), repeat), poll)
+        conditional = get("/feed.xml", If_None_Match=etag)
+        report("site feed, conditional GET (304)", timed(conditional, repeat), poll)
+        with app.app_context():
+            lookup = timed(lambda: published_article("guide-77"), repeat)
+            report("slug lookup query alone", lookup, poll)
+        query_plans(app)
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"\nPeak memory of this process: {peak:.0f} MiB")
+        with app.app_context():
+            db.engine.dispose()
+    if over_budget:
+        raise SystemExit(f"Over budget: {', '.join(over_budget)}")
+
+
+if __name__ == "__main__":
+    main()
