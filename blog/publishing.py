@@ -83,21 +83,13 @@ class InvalidArticle(Exception):
 def article_problems(data: ArticleInput, article: Article | None = None) -> dict[str, str]:
     """Return, field by field, why normalised ``data`` cannot be saved (empty when it can)."""
     errors: dict[str, str] = {}
+    title_problem = _plain_text_problem("title", data.title, MAX_TITLE_LENGTH)
     if not data.title:
         errors["title"] = "Enter a title."
-    elif len(data.title) > MAX_TITLE_LENGTH:
-        errors["title"] = (
-            f"Keep the title to {MAX_TITLE_LENGTH} characters or fewer (it has {len(data.title)})."
-        )
-    elif _TAG_START.search(data.title):
-        errors["title"] = "A title is plain text: remove the HTML tag from it."
-    if len(data.summary) > MAX_SUMMARY_LENGTH:
-        errors["summary"] = (
-            f"Keep the summary to {MAX_SUMMARY_LENGTH} characters or fewer "
-            f"(it has {len(data.summary)})."
-        )
-    elif _TAG_START.search(data.summary):
-        errors["summary"] = "A summary is plain text: remove the HTML tag from it."
+    elif title_problem:
+        errors["title"] = title_problem
+    if summary_problem := _plain_text_problem("summary", data.summary, MAX_SUMMARY_LENGTH):
+        errors["summary"] = summary_problem
     if len(data.body_markdown) > MAX_BODY_LENGTH:
         errors["body"] = (
             f"The body is {len(data.body_markdown):,} characters; "
@@ -113,6 +105,14 @@ def article_problems(data: ArticleInput, article: Article | None = None) -> dict
         if problem:
             errors["slug"] = problem
     return errors
+
+
+def _plain_text_problem(name: str, text: str, limit: int) -> str | None:
+    if len(text) > limit:
+        return f"Keep the {name} to {limit} characters or fewer (it has {len(text)})."
+    if _TAG_START.search(text):
+        return f"A {name} is plain text: remove the HTML tag from it."
+    return None
 
 
 def _slug_taken(slug: str, article: Article | None) -> bool:
@@ -139,11 +139,11 @@ def save_article(
     if errors:
         raise InvalidArticle(errors)
     now = now or utc_now()
-    affected_topics = set()
+    topic = db.session.get_one(Topic, data.topic_id)
+    affected_topics = {topic.id}
     was_visible = article is not None and article.is_published
     if article is None:
         article = Article(author=by, created_at=now)
-        db.session.add(article)
     else:
         affected_topics.add(article.topic_id)
 
@@ -155,15 +155,14 @@ def save_article(
     article.summary = data.summary
     article.body_markdown = data.body_markdown
     article.body_html = render_markdown(data.body_markdown)
-    assert data.topic_id is not None  # checked by article_problems
-    article.topic_id = data.topic_id
-    article.topic = db.session.get_one(Topic, data.topic_id)
+    article.topic = topic
     article.status = PUBLISHED if publish else DRAFT
     if publish and article.published_at is None:
         article.published_at = now
     article.updated_at = now
-    affected_topics.add(data.topic_id)
 
+    # Added only now, complete: an autoflush must never see a half-built article.
+    db.session.add(article)
     _record_revision(article, by, now)
     _commit(slug=new_slug)
     if publish or was_visible:

@@ -35,31 +35,31 @@ NOTHING_PUBLISHED_YET = datetime(2025, 1, 1, tzinfo=UTC)
 SITEMAP_LIMIT = 50_000  # the sitemap protocol's most URLs in one file
 
 
-@bp.get("/feed.xml", defaults={"format": "rss"}, endpoint="site_rss")
-@bp.get("/feed.json", defaults={"format": "json"}, endpoint="site_json")
-def site_feed(format: str) -> Response:
-    return _feed_response(SITE_SCOPE, format, lambda: _feed_source(None))
+@bp.get("/feed.xml", defaults={"feed_format": "rss"}, endpoint="site_rss")
+@bp.get("/feed.json", defaults={"feed_format": "json"}, endpoint="site_json")
+def site_feed(feed_format: str) -> Response:
+    return _feed_response(SITE_SCOPE, feed_format, lambda: _feed_source(None))
 
 
-@bp.get("/topics/<slug>/feed.xml", defaults={"format": "rss"}, endpoint="topic_rss")
-@bp.get("/topics/<slug>/feed.json", defaults={"format": "json"}, endpoint="topic_json")
-def topic_feed(slug: str, format: str) -> Response:
+@bp.get("/topics/<slug>/feed.xml", defaults={"feed_format": "rss"}, endpoint="topic_rss")
+@bp.get("/topics/<slug>/feed.json", defaults={"feed_format": "json"}, endpoint="topic_json")
+def topic_feed(slug: str, feed_format: str) -> Response:
     # The topic is looked up only when the feed has to be built: a cached
     # feed proves the topic exists, and an unknown one is a 404 from here.
     return _feed_response(
-        topic_scope(slug), format, lambda: _feed_source(queries.topic_or_404(slug))
+        topic_scope(slug), feed_format, lambda: _feed_source(queries.topic_or_404(slug))
     )
 
 
-def _feed_response(scope: str, format: str, source: Callable[[], FeedSource]) -> Response:
-    build_document, mimetype = FORMATS[format]
+def _feed_response(scope: str, feed_format: str, source: Callable[[], FeedSource]) -> Response:
+    build_document, mimetype = FORMATS[feed_format]
 
     def build() -> BuiltFeed:
         feed_source = source()
         body = build_document(feed_source)
         return BuiltFeed(body=body, etag=etag_for(body), last_modified=feed_source.changed_at)
 
-    feed = feed_cache().get_or_build(scope, f"{format}|{site_url()}", build)
+    feed = feed_cache().get_or_build(scope, f"{feed_format}|{site_url()}", build)
     response = Response(feed.body, content_type=f"{mimetype}; charset=utf-8")
     response.set_etag(feed.etag)
     response.last_modified = feed.last_modified
