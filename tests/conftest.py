@@ -178,3 +178,19 @@ def auth(client: FlaskClient) -> AuthActions:
 def ada(make_author) -> Author:
     """An author, logged in by ``auth.login()``."""
     return make_author("ada", name="Ada Lovelace")
+
+
+@pytest.fixture
+def make_app(app_config: dict) -> Iterator[Callable[..., Flask]]:
+    """Build more apps on the test's database, as further server processes would be."""
+    apps: list[Flask] = []
+
+    def make(**overrides) -> Flask:
+        extra = create_app({**app_config, **overrides})
+        apps.append(extra)
+        return extra
+
+    yield make
+    for extra in apps:
+        with extra.app_context():
+            db.engine.dispose()

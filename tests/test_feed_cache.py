@@ -4,9 +4,10 @@ import uuid
 
 import pytest
 
-from blog import create_app
 from blog.cache import BuiltFeed, MemoryFeedCache, RedisFeedCache
 from blog.extensions import db
+from blog.models import Article, Author
+from blog.publishing import ArticleInput, save_article
 from tests.helpers import START, TEST_REDIS_URL, days, requires_redis
 
 
@@ -56,28 +57,20 @@ def test_a_feed_built_across_an_invalidation_is_not_kept(make_cache):
 
 
 @requires_redis
-def test_a_publish_in_one_process_refreshes_the_feed_in_another(app_config, backend, publish):
+def test_a_publish_in_one_process_refreshes_the_feed_in_another(make_app, publish):
     # `publish` runs on the `app` fixture; two more apps stand for two gunicorn workers.
-    config = dict(app_config, REDIS_URL=TEST_REDIS_URL, FEED_CACHE_PREFIX=f"test:{uuid.uuid4()}")
-    worker_a, worker_b = create_app(config), create_app(config)
+    config = dict(REDIS_URL=TEST_REDIS_URL, FEED_CACHE_PREFIX=f"test:{uuid.uuid4()}")
+    worker_a, worker_b = make_app(**config), make_app(**config)
     publish("First guide", when=START)
-    try:
-        assert "First guide" in worker_a.test_client().get("/feed.xml").get_data(as_text=True)
-        with worker_b.app_context():
-            from blog.models import Article, Author
-            from blog.publishing import ArticleInput, save_article
-
-            author = db.session.scalars(db.select(Author)).first()
-            topic_id = db.session.scalars(db.select(Article.topic_id)).first()
-            save_article(
-                ArticleInput("Second guide", "", "Body", topic_id),
-                by=author,
-                publish=True,
-                now=START + days(1),
-            )
-        refreshed = worker_a.test_client().get("/feed.xml").get_data(as_text=True)
-        assert "Second guide" in refreshed
-    finally:
-        for worker in (worker_a, worker_b):
-            with worker.app_context():
-                db.engine.dispose()
+    assert "First guide" in worker_a.test_client().get("/feed.xml").get_data(as_text=True)
+    with worker_b.app_context():
+        author = db.session.scalars(db.select(Author)).first()
+        topic_id = db.session.scalars(db.select(Article.topic_id)).first()
+        save_article(
+            ArticleInput("Second guide", "", "Body", topic_id),
+            by=author,
+            publish=True,
+            now=START + days(1),
+        )
+    refreshed = worker_a.test_client().get("/feed.xml").get_data(as_text=True)
+    assert "Second guide" in refreshed
