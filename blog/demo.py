@@ -42,6 +42,38 @@ ARTICLES = (
         published_at=datetime(2025, 11, 20, 9, 0, tzinfo=UTC),
         body_file="monoamine-oxidase-inhibitors.md",
     ),
+    DemoArticle(
+        slug="bupropion-vs-other-antidepressants-how-it-compares",
+        title="Bupropion vs Other Antidepressants: How It Compares",
+        summary=(
+            "Bupropion works on dopamine and noradrenaline rather than serotonin, so it can "
+            "help when an SSRI has not. How switching to it or adding it compares, and who "
+            "should be careful."
+        ),
+        published_at=datetime(2025, 11, 12, 9, 0, tzinfo=UTC),
+        body_file="bupropion-compared.md",
+    ),
+    DemoArticle(
+        slug="lithium-interactions-what-can-raise-or-lower-your-levels",
+        title="Lithium Interactions: What Can Raise or Lower Your Levels",
+        summary=(
+            "Lithium can make an antidepressant work, but common painkillers, blood pressure "
+            "tablets, dehydration and salt all change its level. What to watch for, and the "
+            "signs of toxicity."
+        ),
+        published_at=datetime(2025, 11, 5, 9, 0, tzinfo=UTC),
+        body_file="lithium-interactions.md",
+    ),
+    DemoArticle(
+        slug="new-brain-targeted-therapies-for-treatment-resistant-depression",
+        title="New Brain-Targeted Therapies for Treatment-Resistant Depression",
+        summary=(
+            "Esketamine, TMS, ECT and the treatments still in trials: how they work, what "
+            "they involve and what to ask when medicines have not been enough."
+        ),
+        published_at=datetime(2025, 10, 29, 9, 0, tzinfo=UTC),
+        body_file="brain-targeted-therapies.md",
+    ),
 )
 
 

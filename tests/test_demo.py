@@ -12,7 +12,7 @@ def snapshot(app) -> list:
         rows = []
         for model in (Author, Topic, Article, ArticleRevision):
             rows.append(db.session.scalar(select(func.count()).select_from(model)))
-        article = db.session.scalar(select(Article))
+        article = db.session.scalar(select(Article).order_by(Article.id))
         topic = db.session.scalar(select(Topic))
         rows += [article.updated_at, article.body_html, topic.intro_html]
         return rows
@@ -37,4 +37,4 @@ def test_running_the_demo_loader_twice_leaves_the_same_rows(runner, app):
     assert result.exit_code == 0
     assert "nothing changed" in result.output
     assert snapshot(app) == before
-    assert before[:4] == [1, 1, 1, 1]
+    assert before[:4] == [1, 1, len(ARTICLES), len(ARTICLES)]

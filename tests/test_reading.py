@@ -215,3 +215,14 @@ def test_dates_are_stored_and_read_back_as_aware_utc(app, publish):
         stored = db.session.get_one(Article, article.id)
         assert stored.published_at == datetime(2025, 11, 20, 23, 30, tzinfo=UTC)
         assert stored.published_at.utcoffset().total_seconds() == 0
+
+
+def test_the_demo_topic_lists_the_maoi_guide_first_then_the_other_guides(client, demo):
+    page = client.get(f"/topics/{TOPIC_SLUG}").get_data(as_text=True)
+    titles = re.findall(r'class="entry-title"><a href="[^"]+">([^<]+)</a>', page)
+    assert titles == [demo_article.title for demo_article in ARTICLES]
+    assert titles[0] == MAOI.title
+    for demo_article in ARTICLES[1:]:
+        guide = client.get(f"/{demo_article.slug}").get_data(as_text=True)
+        assert "Talk to your prescriber" in guide
+        assert "urgent" in guide.lower()
