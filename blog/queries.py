@@ -4,6 +4,7 @@ from datetime import datetime
 
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Row, Select, func, select
+from sqlalchemy.orm import joinedload
 
 from .extensions import db
 from .models import PUBLISHED, Article, ArticleRevision, Author, SlugRedirect, Topic
@@ -136,6 +137,7 @@ def revisions(article: Article) -> list[ArticleRevision]:
     selection = (
         select(ArticleRevision)
         .where(ArticleRevision.article_id == article.id)
+        .options(joinedload(ArticleRevision.saved_by))
         .order_by(ArticleRevision.number.desc())
     )
     return list(db.session.scalars(selection))
