@@ -75,6 +75,7 @@ def test_publishing_shows_the_article_first_on_home_topic_and_feeds(
     assert "Published “Lithium and Your Kidneys”." in page
     assert "<h2>Why tests</h2>" in page and "<strong>cleared</strong>" in page
     assert "By Ada Lovelace" in page
+    assert '<a href="/lithium-and-your-kidneys/edit">Edit this article</a>' in page
     topic_page = client.get(f"/topics/{TOPIC}").get_data(as_text=True)
     titles = re.findall(r'class="entry-title"><a href="[^"]+">([^<]+)</a>', topic_page)
     assert titles == ["Lithium and Your Kidneys", "An older guide"]
@@ -170,7 +171,9 @@ def test_another_authors_article_cannot_be_edited(client, auth, make_author, top
         == 403
     )
     assert client.post("/graces-guide/delete", data={"csrf_token": token}).status_code == 403
-    assert client.get("/graces-guide").status_code == 200
+    reader_view = client.get("/graces-guide")
+    assert reader_view.status_code == 200
+    assert "Edit this article" not in reader_view.get_data(as_text=True)
 
 
 def test_an_editor_can_edit_anyones_article(client, auth, make_author, topic, publish):
