@@ -2,13 +2,21 @@
 
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import DataRequired, InputRequired, Length
+
+from .models import MAX_ID
+
+
+def _without_control_characters(value: str | None) -> str | None:
+    # A NUL byte in a query string is an error on PostgreSQL, not a failed login.
+    return "".join(c for c in value if c.isprintable()).strip() if value else value
 
 
 class LoginForm(FlaskForm):
     username = StringField(
         "Username",
-        validators=[InputRequired("Enter your username."), Length(max=64)],
+        filters=[_without_control_characters],
+        validators=[DataRequired("Enter your username."), Length(max=64)],
         render_kw={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"},
     )
     password = PasswordField(
@@ -21,11 +29,11 @@ class LoginForm(FlaskForm):
 
 
 def _topic_id(value: object) -> int | None:
-    """Read the chosen topic; anything that is not a number is no topic at all."""
-    try:
-        return int(value)  # type: ignore[call-overload]
-    except (TypeError, ValueError):
+    """Read the chosen topic; anything that is not a plausible id is no topic at all."""
+    text = str(value).strip() if value is not None else ""
+    if not text.isdigit() or not 1 <= int(text) <= MAX_ID:
         return None
+    return int(text)
 
 
 class ArticleForm(FlaskForm):

@@ -28,6 +28,10 @@ if TYPE_CHECKING:
 else:
     Model = db.Model
 
+# The largest value an SQL INTEGER column holds on every supported database:
+# numbers from a URL or a form are checked against it before any query.
+MAX_ID = 2**31 - 1
+
 DRAFT = "draft"
 PUBLISHED = "published"
 

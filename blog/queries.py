@@ -24,17 +24,18 @@ def topic_articles(topic: Topic) -> Select[Article]:
     return published_articles().where(Article.topic_id == topic.id)
 
 
-def topic_page(topic: Topic, per_page: int) -> Pagination:
-    """Return the page of ``topic``'s articles named by ``?page=``, or abort with 404.
+def topic_page(topic: Topic, page: int, per_page: int) -> Pagination:
+    """Return page ``page`` of ``topic``'s articles, or abort with 404 past the last one.
 
     The page is found by walking the listing index for ids alone, then only its
     own rows are loaded: a deep page does not read every row it skips.
     """
     ids = topic_articles(topic).with_only_columns(Article.id)
-    page = db.paginate(ids, per_page=per_page, max_per_page=per_page, error_out=True)
-    found = {a.id: a for a in db.session.scalars(select(Article).where(Article.id.in_(page.items)))}
-    page.items = [found[article_id] for article_id in page.items]
-    return page
+    listing = db.paginate(ids, page=page, per_page=per_page, error_out=True)
+    rows = db.session.scalars(select(Article).where(Article.id.in_(listing.items)))
+    found = {article.id: article for article in rows}
+    listing.items = [found[article_id] for article_id in listing.items]
+    return listing
 
 
 def latest_articles(limit: int) -> list[Article]:

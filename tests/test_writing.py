@@ -324,3 +324,14 @@ def test_a_missing_or_wrong_csrf_token_gets_400_and_says_nothing_was_saved(
 
 def test_author_pages_are_never_cached(client, logged_in):
     assert client.get("/write").headers["Cache-Control"] == "private, no-store"
+
+
+def test_absurd_numbers_get_clear_answers_not_database_errors(client, logged_in, topic):
+    write(client, topic)
+    huge = "9" * 25
+    assert client.get(f"/topics/{TOPIC}?page={huge}").status_code == 404
+    assert client.get(f"/lithium-and-your-kidneys/history/{huge}").status_code == 404
+    assert client.get("/lithium-and-your-kidneys/history/99").status_code == 404
+    response = write(client, topic, title="Another", topic=huge)
+    assert response.status_code == 400
+    assert "Choose one of the listed topics." in response.get_data(as_text=True)

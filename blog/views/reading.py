@@ -1,6 +1,15 @@
 """Pages for readers: home, topic landing pages, articles, health check."""
 
-from flask import Blueprint, Response, abort, current_app, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from werkzeug.wrappers import Response as BaseResponse
 
 from .. import queries
@@ -8,6 +17,7 @@ from .. import queries
 bp = Blueprint("reading", __name__)
 
 HOME_LATEST = 10
+MAX_PAGE_NUMBER = 1_000_000
 
 
 @bp.get("/")
@@ -19,14 +29,25 @@ def home() -> str:
     )
 
 
-@bp.get("/topics/<slug>")
+@bp.get("/topics/<slug:slug>")
 def topic(slug: str) -> str:
     topic = queries.topic_or_404(slug)
-    page = queries.topic_page(topic, per_page=current_app.config["ARTICLES_PER_PAGE"])
+    page = queries.topic_page(
+        topic, _page_number(), per_page=current_app.config["ARTICLES_PER_PAGE"]
+    )
     return render_template("reading/topic.html", topic=topic, page=page)
 
 
-@bp.get("/<slug>")
+def _page_number() -> int:
+    """Read ``?page=``: a whole number from 1 up, or the page does not exist."""
+    raw = request.args.get("page", "1")
+    # A bound keeps absurd numbers from reaching the database as an overflowing OFFSET.
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE_NUMBER:
+        abort(404)
+    return int(raw)
+
+
+@bp.get("/<slug:slug>")
 def article(slug: str) -> str | BaseResponse:
     found = queries.published_article(slug)
     if found is None:

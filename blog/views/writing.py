@@ -6,7 +6,7 @@ from werkzeug.wrappers import Response
 
 from .. import publishing, queries
 from ..forms import ActionForm, ArticleForm
-from ..models import Article
+from ..models import MAX_ID, Article
 
 bp = Blueprint("writing", __name__)
 
@@ -46,7 +46,7 @@ def write() -> tuple[str, int] | Response:
     return _article_form(None)
 
 
-@bp.route("/<slug>/edit", methods=["GET", "POST"])
+@bp.route("/<slug:slug>/edit", methods=["GET", "POST"])
 def edit(slug: str) -> tuple[str, int] | Response:
     return _article_form(_editable(slug))
 
@@ -105,7 +105,7 @@ def _show_problems(form: ArticleForm, problems: dict[str, str]) -> None:
         form[name].errors = [message]
 
 
-@bp.get("/<slug>/history")
+@bp.get("/<slug:slug>/history")
 def history(slug: str) -> str:
     article = _editable(slug)
     return render_template(
@@ -116,7 +116,7 @@ def history(slug: str) -> str:
     )
 
 
-@bp.get("/<slug>/history/<int:number>")
+@bp.get(f"/<slug:slug>/history/<int(min=1, max={MAX_ID}):number>")
 def revision(slug: str, number: int) -> str:
     article = _editable(slug)
     return render_template(
@@ -127,7 +127,7 @@ def revision(slug: str, number: int) -> str:
     )
 
 
-@bp.post("/<slug>/history/<int:number>/restore")
+@bp.post(f"/<slug:slug>/history/<int(min=1, max={MAX_ID}):number>/restore")
 def restore(slug: str, number: int) -> Response:
     article = _editable(slug)
     chosen = queries.revision_or_404(article, number)
@@ -140,7 +140,7 @@ def restore(slug: str, number: int) -> Response:
     return redirect(url_for("writing.history", slug=article.slug))
 
 
-@bp.post("/<slug>/unpublish")
+@bp.post("/<slug:slug>/unpublish")
 def unpublish(slug: str) -> Response:
     article = _editable(slug)
     publishing.unpublish(article, by=current_user)
@@ -148,7 +148,7 @@ def unpublish(slug: str) -> Response:
     return redirect(url_for("writing.dashboard"))
 
 
-@bp.post("/<slug>/delete")
+@bp.post("/<slug:slug>/delete")
 def delete(slug: str) -> Response:
     article = _editable(slug)
     publishing.delete(article)
@@ -156,7 +156,7 @@ def delete(slug: str) -> Response:
     return redirect(url_for("writing.dashboard"))
 
 
-@bp.post("/<slug>/undelete")
+@bp.post("/<slug:slug>/undelete")
 def undelete(slug: str) -> Response:
     if not current_user.is_editor:
         abort(403)
