@@ -39,7 +39,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     limiter.init_app(app)
     cache.init_app(app)
 
-    # Blueprints.
+    # Blueprints, with URL slugs that can only be well formed.
+    from .slugs import SlugConverter
+
+    app.url_map.converters["slug"] = SlugConverter
     from .views import auth, feeds, reading, writing
 
     app.register_blueprint(auth.bp)

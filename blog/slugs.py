@@ -3,6 +3,8 @@
 import re
 import unicodedata
 
+from werkzeug.routing import BaseConverter
+
 MAX_SLUG_LENGTH = 200
 
 # Root-level article slugs share the URL space with the site's own routes.
@@ -57,3 +59,9 @@ def slug_problem(slug: str) -> str | None:
     if not SLUG_PATTERN.match(slug):
         return "Use only lower-case letters a–z, digits and single hyphens between words."
     return None
+
+
+class SlugConverter(BaseConverter):
+    """Match only well-formed slugs in URLs, so anything else is a 404 before any query."""
+
+    regex = SLUG_PATTERN.pattern.removeprefix("^").removesuffix("$")

@@ -192,3 +192,12 @@ def test_without_redis_the_login_limit_is_counted_in_memory(make_app, ada):
     assert AuthActions(first_worker).login("ada", PASSWORD).status_code == 429
     second_worker = make_app().test_client()
     assert AuthActions(second_worker).login("ada", PASSWORD).status_code == 302
+
+
+def test_control_characters_in_a_username_are_a_failed_login_not_an_error(client, auth, ada):
+    response = auth.login("ada\x00", PASSWORD)
+    assert response.status_code == 302, "the NUL is dropped: 'ada' logs in"
+    auth.logout()
+    response = auth.login("\x00\x01", PASSWORD)
+    assert response.status_code == 200
+    assert "Enter your username." in response.get_data(as_text=True)

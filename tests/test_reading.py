@@ -226,3 +226,13 @@ def test_the_demo_topic_lists_the_maoi_guide_first_then_the_other_guides(client,
         guide = client.get(f"/{demo_article.slug}").get_data(as_text=True)
         assert "Talk to your prescriber" in guide
         assert "urgent" in guide.lower()
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/a%00b", "/Not-A-Slug", "/topics/x%00y", "/topics/x%00y/feed.xml", "/%E2%80%94", "/a--b"],
+)
+def test_malformed_slugs_are_404_before_any_query(client, url):
+    response = client.get(url)
+    assert response.status_code == 404
+    assert "Page not found" in response.get_data(as_text=True)

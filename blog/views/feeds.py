@@ -41,8 +41,8 @@ def site_feed(feed_format: str) -> Response:
     return _feed_response(SITE_SCOPE, feed_format, lambda: _feed_source(None))
 
 
-@bp.get("/topics/<slug>/feed.xml", defaults={"feed_format": "rss"}, endpoint="topic_rss")
-@bp.get("/topics/<slug>/feed.json", defaults={"feed_format": "json"}, endpoint="topic_json")
+@bp.get("/topics/<slug:slug>/feed.xml", defaults={"feed_format": "rss"}, endpoint="topic_rss")
+@bp.get("/topics/<slug:slug>/feed.json", defaults={"feed_format": "json"}, endpoint="topic_json")
 def topic_feed(slug: str, feed_format: str) -> Response:
     # The topic is looked up only when the feed has to be built: a cached
     # feed proves the topic exists, and an unknown one is a 404 from here.
