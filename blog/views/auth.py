@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, flash, g, redirect, render_template, r
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
 from werkzeug.wrappers import Response
 
 from ..extensions import db, limiter, login_manager
@@ -13,6 +14,8 @@ from ..forms import LoginForm
 from ..models import Author
 
 bp = Blueprint("auth", __name__)
+
+_UNUSED_HASH = generate_password_hash("a password no account has")
 
 login_manager.login_view = "auth.login"
 login_manager.login_message = "Log in to continue."
@@ -69,7 +72,10 @@ def login() -> str | Response:
         author = db.session.scalar(
             select(Author).where(Author.username == form.username.data.strip())
         )
-        if author is not None and author.check_password(form.password.data):
+        if author is None:
+            # Spend the time a real check takes, so timing does not reveal usernames.
+            check_password_hash(_UNUSED_HASH, form.password.data)
+        elif author.check_password(form.password.data):
             login_user(author)
             flash(f"Logged in as {author.display_name}.", "success")
             return redirect(safe_next(form.next.data) or url_for("writing.dashboard"))
