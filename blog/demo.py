@@ -99,7 +99,11 @@ def load_demo_content() -> list[str]:
     topic = db.session.scalar(select(Topic).where(Topic.slug == TOPIC_SLUG))
     if topic is None:
         topic = publishing.create_topic(
-            TOPIC_SLUG, TOPIC_TITLE, _text("treatment-resistant-depression.md")
+            TOPIC_SLUG,
+            TOPIC_TITLE,
+            _text("treatment-resistant-depression.md"),
+            # The topic dates from its first guide, so its feed's dates are the guides'.
+            now=min(demo.published_at for demo in ARTICLES),
         )
         created.append(f"topic {TOPIC_SLUG}")
 

@@ -107,6 +107,9 @@ class Topic(Model):
     intro_markdown: Mapped[str] = mapped_column(Text, default="")
     intro_html: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    # When the topic's feed last changed: an article in it was published, edited,
+    # unpublished, deleted, restored, or moved in or out. Its feed's Last-Modified.
+    feed_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
 
     def __repr__(self) -> str:
         return f"<Topic {self.slug}>"
@@ -123,9 +126,6 @@ class Article(Model):
         Index("ix_articles_topic_visible", "topic_id", *VISIBLE_LISTING),
         # The home page and the site feed: all visible articles, newest first.
         Index("ix_articles_visible", *VISIBLE_LISTING),
-        # A feed's Last-Modified: the newest change in a topic, or anywhere.
-        Index("ix_articles_topic_changes", "topic_id", "updated_at"),
-        Index("ix_articles_changes", "updated_at"),
         # An author's dashboard.
         Index("ix_articles_author_recent", "author_id", "updated_at"),
     )

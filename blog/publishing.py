@@ -163,11 +163,32 @@ def save_article(
 
     # Added only now, complete: an autoflush must never see a half-built article.
     db.session.add(article)
+    feeds_affected = publish or was_visible
+    if feeds_affected:
+        _stamp_feed_change(affected_topics, now)
     _record_revision(article, by, now)
     _commit(slug=new_slug)
-    if publish or was_visible:
+    if feeds_affected:
         cache.feeds_changed(affected_topics)
     return article
+
+
+def _stamp_feed_change(topic_ids: set[int], now: datetime) -> None:
+    """Record, in the same commit, that these topics' feeds change now.
+
+    The stamp only moves forward, so servers whose clocks disagree slightly can
+    never send a poller an older Last-Modified than one it has already seen.
+    """
+    for topic_id in topic_ids:
+        topic = db.session.get_one(Topic, topic_id)
+        topic.feed_changed_at = max(topic.feed_changed_at, now)
+
+
+def _commit_feed_change(topic_ids: set[int], now: datetime) -> None:
+    """Commit a change that shows in these topics' feeds, and drop the cached feeds."""
+    _stamp_feed_change(topic_ids, now)
+    db.session.commit()
+    cache.feeds_changed(topic_ids)
 
 
 def _move_slug(article: Article, old_slug: str, new_slug: str) -> None:
@@ -234,36 +255,39 @@ def unpublish(article: Article, *, by: Author, now: datetime | None = None) -> N
     article.status = DRAFT
     article.updated_at = now
     _record_revision(article, by, now)
-    db.session.commit()
-    cache.feeds_changed({article.topic_id})
+    _commit_feed_change({article.topic_id}, now)
 
 
 def delete(article: Article, *, now: datetime | None = None) -> None:
     """Hide ``article`` everywhere; an editor can undo it with ``undelete``."""
-    article.deleted_at = now or utc_now()
-    article.updated_at = article.deleted_at
-    db.session.commit()
-    cache.feeds_changed({article.topic_id})
+    now = now or utc_now()
+    article.deleted_at = article.updated_at = now
+    _commit_feed_change({article.topic_id}, now)
 
 
 def undelete(article: Article, *, now: datetime | None = None) -> None:
     """Bring back a deleted article, with the status it had."""
+    now = now or utc_now()
     article.deleted_at = None
-    article.updated_at = now or utc_now()
-    db.session.commit()
-    cache.feeds_changed({article.topic_id})
+    article.updated_at = now
+    _commit_feed_change({article.topic_id}, now)
 
 
-def create_topic(slug: str, title: str, intro_markdown: str) -> Topic:
+def create_topic(
+    slug: str, title: str, intro_markdown: str, *, now: datetime | None = None
+) -> Topic:
     """Create a topic whose intro is rendered and cleaned once, now."""
     problem = slug_problem(slug)
     if problem:
         raise ValueError(problem)
+    now = now or utc_now()
     topic = Topic(
         slug=slug,
         title=title,
         intro_markdown=intro_markdown,
         intro_html=render_markdown(intro_markdown),
+        created_at=now,
+        feed_changed_at=now,
     )
     db.session.add(topic)
     db.session.commit()

@@ -78,16 +78,10 @@ def feed_articles(limit: int, topic: Topic | None = None) -> list[Article]:
 
 
 def feed_changed_at(topic: Topic | None = None) -> datetime | None:
-    """Return when the articles a feed can show last changed, removals included.
-
-    Any article that has ever been published counts: unpublishing or deleting
-    one stamps its ``updated_at``, and that change must reach pollers too.
-    """
-    selection = select(func.max(Article.updated_at)).where(Article.published_at.is_not(None))
+    """Return when a topic's feed, or else any feed, last changed (None: no topics yet)."""
     if topic is not None:
-        selection = selection.where(Article.topic_id == topic.id)
-    # max() keeps the column's type, so the result is aware UTC on every database.
-    return db.session.scalar(selection)
+        return topic.feed_changed_at
+    return db.session.scalar(select(func.max(Topic.feed_changed_at)))
 
 
 def sitemap_articles(limit: int) -> list[Row[tuple[str, datetime]]]:

@@ -1,7 +1,7 @@
 """Fixtures: an app on a fresh database per test, on SQLite and, when configured, PostgreSQL."""
 
 from collections.abc import Callable, Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from flask import Flask
@@ -125,7 +125,12 @@ def make_author(app: Flask) -> Callable[..., Author]:
 def make_topic(app: Flask) -> Callable[..., Topic]:
     def make(slug: str = "treatment-resistant-depression", title: str | None = None) -> Topic:
         with app.app_context():
-            topic = create_topic(slug, title or slug.replace("-", " ").title(), "About *this*.")
+            topic = create_topic(
+                slug,
+                title or slug.replace("-", " ").title(),
+                "About *this*.",
+                now=START - timedelta(days=30),
+            )
             db.session.expunge(topic)
             return topic
 

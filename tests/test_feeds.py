@@ -353,3 +353,35 @@ def test_robots_txt_names_the_sitemap(client):
     response = client.get("/robots.txt")
     assert response.mimetype == "text/plain"
     assert f"Sitemap: {SITE_URL}/sitemap.xml" in response.get_data(as_text=True)
+
+
+def test_moving_an_article_to_another_topic_is_a_change_to_both_feeds(
+    app, client, publish, make_topic
+):
+    lithium = make_topic("lithium", "Lithium")
+    moving = publish("Moving guide", when=START)
+    before = {
+        url: client.get(url) for url in (f"/topics/{TOPIC}/feed.xml", "/topics/lithium/feed.xml")
+    }
+    with app.app_context():
+        article = db.session.get_one(Article, moving.id)
+        save_article(
+            ArticleInput(article.title, article.summary, article.body_markdown, lithium.id),
+            by=db.session.get_one(Author, article.author_id),
+            article=article,
+            publish=True,
+            now=START + days(3),
+        )
+    for url, old in before.items():
+        again = client.get(url, headers={"If-Modified-Since": old.headers["Last-Modified"]})
+        assert again.status_code == 200, f"{url} changed and must not answer 304"
+        assert again.headers["Last-Modified"] == "Tue, 04 Nov 2025 09:00:00 GMT"
+    assert "Moving guide" not in client.get(f"/topics/{TOPIC}/feed.xml").get_data(as_text=True)
+    assert "Moving guide" in client.get("/topics/lithium/feed.xml").get_data(as_text=True)
+
+
+def test_a_draft_saved_without_publishing_leaves_the_feeds_alone(app, client, publish):
+    publish("Live guide", when=START)
+    publish("Private draft", draft=True, when=START + days(2))
+    response = client.get("/feed.xml")
+    assert response.headers["Last-Modified"] == "Sat, 01 Nov 2025 09:00:00 GMT"

@@ -1,13 +1,16 @@
 """The Alembic migrations build the whole schema from nothing, and take it down again."""
 
+from datetime import UTC, datetime
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect
+from sqlalchemy import inspect, select, text
 
 from blog import create_app
 from blog.extensions import db
+from blog.models import Topic
 from tests.conftest import postgresql_options, reset_postgresql_schema
 from tests.helpers import TEST_DATABASE_URL
 
@@ -72,3 +75,41 @@ def test_listing_and_slug_lookups_are_indexed(empty_database_app):
     assert indexes["ix_articles_topic_visible"] == ["topic_id", *listing]
     assert indexes["ix_articles_visible"] == listing
     assert ("slug",) in unique
+
+
+def test_upgrading_a_database_with_content_stamps_each_topic_with_its_last_change(
+    empty_database_app,
+):
+    app = empty_database_app
+    with app.app_context():
+        upgrade(revision="265be41f239b")
+        with db.engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO authors (id, username, display_name, password_hash,"
+                    " is_editor, created_at) VALUES (1, 'a', 'A', '!', false, :t)"
+                ),
+                {"t": datetime(2025, 1, 1, tzinfo=UTC)},
+            )
+            for topic_id in (1, 2):
+                connection.execute(
+                    text(
+                        "INSERT INTO topics (id, slug, title, intro_markdown, intro_html,"
+                        " created_at) VALUES (:id, :slug, 'T', '', '', :t)"
+                    ),
+                    {"id": topic_id, "slug": f"t{topic_id}", "t": datetime(2025, 1, 1, tzinfo=UTC)},
+                )
+            connection.execute(
+                text(
+                    "INSERT INTO articles (slug, title, summary, body_markdown, body_html,"
+                    " status, created_at, updated_at, published_at, author_id, topic_id)"
+                    " VALUES ('a', 'A', '', '', '', 'published', :t, :u, :t, 1, 1)"
+                ),
+                {"t": datetime(2025, 3, 1, tzinfo=UTC), "u": datetime(2025, 3, 9, tzinfo=UTC)},
+            )
+        upgrade()
+        stamps = dict(db.session.execute(select(Topic.slug, Topic.feed_changed_at)).all())
+    assert stamps == {
+        "t1": datetime(2025, 3, 9, tzinfo=UTC),
+        "t2": datetime(2025, 1, 1, tzinfo=UTC),
+    }

@@ -29,8 +29,8 @@ FORMATS: dict[str, tuple[Callable[[FeedSource], str], str]] = {
     "rss": (rss_document, RSS_MIMETYPE),
     "json": (json_feed_document, JSON_FEED_MIMETYPE),
 }
-# lastBuildDate and Last-Modified of a site that has published nothing: fixed,
-# so that its empty feed still has a stable ETag.
+# lastBuildDate and Last-Modified of a site without a single topic: fixed, so
+# that its empty feed still has a stable ETag.
 NOTHING_PUBLISHED_YET = datetime(2025, 1, 1, tzinfo=UTC)
 SITEMAP_LIMIT = 50_000  # the sitemap protocol's most URLs in one file
 
@@ -72,19 +72,16 @@ def _feed_response(scope: str, feed_format: str, source: Callable[[], FeedSource
 def _feed_source(topic: Topic | None) -> FeedSource:
     site_name = current_app.config["SITE_NAME"]
     articles = queries.feed_articles(current_app.config["FEED_ITEMS"], topic)
-    changed_at = queries.feed_changed_at(topic)
     if topic is None:
         title, description = site_name, current_app.config["SITE_DESCRIPTION"]
         home = url_for("reading.home")
         rss, json = url_for("feeds.site_rss"), url_for("feeds.site_json")
-        fallback_time = None
     else:
         title = f"{topic.title} – {site_name}"
         description = f"New guides on {topic.title}"
         home = url_for("reading.topic", slug=topic.slug)
         rss = url_for("feeds.topic_rss", slug=topic.slug)
         json = url_for("feeds.topic_json", slug=topic.slug)
-        fallback_time = topic.created_at
     return FeedSource(
         title=title,
         description=description,
@@ -92,7 +89,7 @@ def _feed_source(topic: Topic | None) -> FeedSource:
         rss_url=absolute_url(rss),
         json_url=absolute_url(json),
         language=current_app.config["SITE_LANGUAGE"],
-        changed_at=changed_at or fallback_time or NOTHING_PUBLISHED_YET,
+        changed_at=queries.feed_changed_at(topic) or NOTHING_PUBLISHED_YET,
         items=[_feed_item(article) for article in articles],
     )
 
