@@ -236,3 +236,15 @@ def test_malformed_slugs_are_404_before_any_query(client, url):
     response = client.get(url)
     assert response.status_code == 404
     assert "Page not found" in response.get_data(as_text=True)
+
+
+def heading_levels(page: str) -> list[int]:
+    return [int(level) for level in re.findall(r"<h([1-6])[\s>]", page)]
+
+
+def test_headings_never_skip_a_level(client, demo):
+    for url in ("/", f"/topics/{TOPIC_SLUG}", *(f"/{a.slug}" for a in ARTICLES), "/missing"):
+        levels = heading_levels(client.get(url).get_data(as_text=True))
+        assert levels[0] == 1, url
+        for previous, level in zip(levels, levels[1:], strict=False):
+            assert level <= previous + 1, f"{url}: h{previous} then h{level}"
