@@ -149,9 +149,6 @@ class Article(Model):
 
     author: Mapped[Author] = relationship(lazy="joined", innerjoin=True)
     topic: Mapped[Topic] = relationship(lazy="joined", innerjoin=True)
-    revisions: Mapped[list[ArticleRevision]] = relationship(
-        back_populates="article", order_by="ArticleRevision.number.desc()"
-    )
 
     @property
     def is_published(self) -> bool:
@@ -179,7 +176,6 @@ class ArticleRevision(Model):
     saved_by_id: Mapped[int] = mapped_column(ForeignKey("authors.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
 
-    article: Mapped[Article] = relationship(back_populates="revisions")
     saved_by: Mapped[Author] = relationship()
     topic: Mapped[Topic] = relationship()
 
