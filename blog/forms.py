@@ -51,7 +51,3 @@ class ArticleForm(FlaskForm):
     publish = SubmitField("Publish")
     save_draft = SubmitField("Save draft")
     preview = SubmitField("Preview")
-
-
-class ActionForm(FlaskForm):
-    """A button that changes state: a POST carrying only the CSRF token."""

@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from .. import publishing, queries
-from ..forms import ActionForm, ArticleForm
+from ..forms import ArticleForm
 from ..models import MAX_ID, Article
 
 bp = Blueprint("writing", __name__)
@@ -37,7 +37,6 @@ def dashboard() -> str:
         "writing/dashboard.html",
         articles=queries.dashboard_articles(current_user),
         deleted=queries.deleted_articles() if current_user.is_editor else [],
-        action_form=ActionForm(),
     )
 
 
@@ -112,7 +111,6 @@ def history(slug: str) -> str:
         "writing/history.html",
         article=article,
         revisions=queries.revisions(article),
-        action_form=ActionForm(),
     )
 
 
@@ -123,7 +121,6 @@ def revision(slug: str, number: int) -> str:
         "writing/revision.html",
         article=article,
         revision=queries.revision_or_404(article, number),
-        action_form=ActionForm(),
     )
 
 
