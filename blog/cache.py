@@ -1,8 +1,9 @@
 """A cache of built feeds, shared by every process when Redis is configured.
 
 Feeds are cached per scope ("site", or "topic:<slug>") and per variant (format
-and base URL). Publishing calls ``feeds_changed``; a poll that finds a cached
-feed touches no database at all.
+and base URL). The write side says which scopes changed (``invalidate``); this
+module never reads the database, and a poll that finds a cached feed touches
+none at all.
 
 Each scope has a generation number. A feed is stored under the generation read
 *before* it was built, and invalidation moves the generation on, so a feed built
@@ -19,16 +20,13 @@ from datetime import datetime
 from typing import Protocol
 
 from flask import Flask, current_app
-from sqlalchemy import select
-
-from .extensions import db
-from .models import Topic
 
 SITE_SCOPE = "site"
 EXTENSION_KEY = "blog.feed_cache"
 
 
 def topic_scope(topic_slug: str) -> str:
+    """Return the cache scope of one topic's feeds."""
     return f"topic:{topic_slug}"
 
 
@@ -97,7 +95,7 @@ class RedisFeedCache:
     # A safety net only: invalidation, not expiry, is what keeps feeds fresh.
     ENTRY_SECONDS = 24 * 60 * 60
 
-    def __init__(self, client, prefix: str = "blog:feeds") -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, client, prefix: str) -> None:  # type: ignore[no-untyped-def]
         self._redis = client
         self._prefix = prefix
 
@@ -128,21 +126,18 @@ def init_app(app: Flask) -> None:
         import redis
 
         client = redis.Redis.from_url(app.config["REDIS_URL"])
-        cache = RedisFeedCache(client, prefix=app.config.get("FEED_CACHE_PREFIX", "blog:feeds"))
+        cache = RedisFeedCache(client, prefix=app.config["FEED_CACHE_PREFIX"])
     else:
         cache = MemoryFeedCache()
     app.extensions[EXTENSION_KEY] = cache
 
 
 def feed_cache() -> FeedCache:
+    """Return the current app's feed cache."""
     cache: FeedCache = current_app.extensions[EXTENSION_KEY]
     return cache
 
 
-def feeds_changed(topic_ids: Iterable[int]) -> None:
-    """Invalidate the site feed and the feeds of the given topics."""
-    ids = set(topic_ids)
-    slugs: list[str] = []
-    if ids:
-        slugs = list(db.session.scalars(select(Topic.slug).where(Topic.id.in_(ids))))
-    feed_cache().invalidate([SITE_SCOPE, *(topic_scope(slug) for slug in slugs)])
+def invalidate(scopes: Iterable[str]) -> None:
+    """Forget the cached feeds of ``scopes`` (see ``SITE_SCOPE`` and ``topic_scope``)."""
+    feed_cache().invalidate(scopes)

@@ -3,20 +3,9 @@
 import click
 from flask import Flask
 from flask.cli import with_appcontext
-from sqlalchemy import select
 
-from .extensions import db
-from .models import Author
-
-MIN_PASSWORD_LENGTH = 10
-
-
-def _check_password(password: str) -> str:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise click.BadParameter(
-            f"use at least {MIN_PASSWORD_LENGTH} characters.", param_hint="password"
-        )
-    return password
+from . import accounts
+from .rules import InvalidInput
 
 
 @click.command("seed-demo")
@@ -43,18 +32,19 @@ def create_author_command(
     username: str, password: str | None, display_name: str | None, editor: bool
 ) -> None:
     """Create an author account."""
-    username = username.strip()
-    if db.session.scalar(select(Author.id).where(Author.username == username)) is not None:
+    if accounts.author_named(username) is not None:
+        # Said before the password prompt, not after it.
         raise click.ClickException(f"An author called {username!r} already exists.")
     if password is None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    _check_password(password)
-    author = Author(username=username, display_name=display_name or username, is_editor=editor)
-    author.set_password(password)
-    db.session.add(author)
-    db.session.commit()
+    try:
+        author = accounts.create_author(
+            username, password, display_name=display_name or "", editor=editor
+        )
+    except InvalidInput as invalid:
+        raise click.ClickException(str(invalid)) from invalid
     role = "editor" if editor else "author"
-    click.echo(f"Created {role} {username!r}.")
+    click.echo(f"Created {role} {author.username!r}.")
 
 
 @click.command("set-password")
@@ -63,15 +53,16 @@ def create_author_command(
 @click.option("--password", help="The new password; asked for when left out.")
 def set_password_command(username: str, password: str | None) -> None:
     """Change an author's password."""
-    author = db.session.scalar(select(Author).where(Author.username == username))
+    author = accounts.author_named(username)
     if author is None:
         raise click.ClickException(f"There is no author called {username!r}.")
     if password is None:
         password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
-    _check_password(password)
-    author.set_password(password)
-    db.session.commit()
-    click.echo(f"Password changed for {username!r}.")
+    try:
+        accounts.set_password(author, password)
+    except InvalidInput as invalid:
+        raise click.ClickException(str(invalid)) from invalid
+    click.echo(f"Password changed for {author.username!r}.")
 
 
 def init_app(app: Flask) -> None:

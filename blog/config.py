@@ -1,11 +1,14 @@
-"""Committed configuration defaults and the environment overrides.
+"""Configuration: committed defaults, the environment overrides, and the rules they must meet.
 
 Secrets never live here: ``SECRET_KEY`` comes from ``instance/config.py`` or the
-environment, and the factory refuses a production start without one.
+environment, and a production server refuses to start without one.
 """
 
 import os
 from typing import Any
+
+import click
+from flask import Flask
 
 # Environment variables an operator is most likely to set, and the config keys they fill.
 ENVIRONMENT_KEYS = {
@@ -16,9 +19,13 @@ ENVIRONMENT_KEYS = {
 }
 
 
+class ConfigurationError(RuntimeError):
+    """The app cannot start safely with the configuration it was given."""
+
+
 class Defaults:
     SECRET_KEY: str | None = None
-    # Filled in by the factory with a file under the instance folder when unset.
+    # Filled in with a file under the instance folder when unset.
     SQLALCHEMY_DATABASE_URI: str | None = None
     SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
 
@@ -32,14 +39,17 @@ class Defaults:
     SITE_URL: str | None = None
 
     ARTICLES_PER_PAGE = 10
+    HOME_LATEST_ARTICLES = 10
     FEED_ITEMS = 20
     FEED_MAX_AGE = 300
 
     # Optional Redis, shared by every process: feed cache and rate limits.
     REDIS_URL: str | None = None
+    # Keys of the feed cache in Redis start with this, so several sites can share one.
+    FEED_CACHE_PREFIX = "blog:feeds"
 
-    # A 200,000-character body is at most 800 kB of UTF-8, and up to three times
-    # that once a browser percent-encodes it in a form post.
+    # A body of MAX_BODY_LENGTH characters is at most 800 kB of UTF-8, and up to
+    # three times that once a browser percent-encodes it in a form post.
     MAX_CONTENT_LENGTH = 3 * 1024 * 1024
     MAX_FORM_MEMORY_SIZE = 1024 * 1024
 
@@ -58,8 +68,58 @@ class Defaults:
     # list other origins here, e.g. ["https://images.example.org"].
     EXTRA_IMAGE_ORIGINS: list[str] = []
     LOGIN_ATTEMPTS_LIMIT = "5 per 15 minutes"
+    # Where the login limiter counts; None: in Redis when REDIS_URL is set, else in memory.
+    RATELIMIT_STORAGE_URI: str | None = None
+    RATELIMIT_HEADERS_ENABLED = True
 
 
 def environment_overrides(environ: os._Environ[str] | dict[str, str]) -> dict[str, str]:
     """Return the config values set through well-known environment variables."""
     return {key: environ[name] for name, key in ENVIRONMENT_KEYS.items() if environ.get(name)}
+
+
+def complete_and_check(app: Flask) -> None:
+    """Fill in the settings derived from others, and refuse a production start that is unsafe.
+
+    A command-line task (creating an account, migrating) serves no page and signs
+    no cookie, so it runs without ``SITE_URL`` or ``SECRET_KEY``.
+    """
+    config = app.config
+    relaxed = app.debug or app.testing or _running_a_command()
+    if not config.get("SQLALCHEMY_DATABASE_URI"):
+        os.makedirs(app.instance_path, exist_ok=True)
+        path = os.path.join(app.instance_path, "blog.sqlite3")
+        config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
+    if not config.get("SECRET_KEY"):
+        if not relaxed:
+            raise ConfigurationError(
+                "SECRET_KEY is not set. Set the SECRET_KEY environment variable or put "
+                "SECRET_KEY = '...' in instance/config.py (make run generates one for "
+                "local use); a production server must not run without a real secret."
+            )
+        config["SECRET_KEY"] = os.urandom(32).hex()
+    # Cookies travel over HTTPS only, except on a developer's plain-HTTP laptop.
+    for name in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
+        if config.get(name) is None:
+            config[name] = not app.debug
+    if config.get("SITE_URL"):
+        config["SITE_URL"] = config["SITE_URL"].rstrip("/")
+    elif not relaxed:
+        raise site_url_missing()
+    if not config.get("RATELIMIT_STORAGE_URI"):
+        config["RATELIMIT_STORAGE_URI"] = config.get("REDIS_URL") or "memory://"
+
+
+def site_url_missing() -> ConfigurationError:
+    """Return the error for a server asked for absolute URLs without ``SITE_URL``."""
+    # Falling back to the Host header would let any client choose the URLs
+    # written into cached feeds.
+    return ConfigurationError(
+        "SITE_URL is not set. Set it to the site's public address, such as "
+        "https://example.org, so that feeds and the sitemap carry the right links."
+    )
+
+
+def _running_a_command() -> bool:
+    # The flask command builds the app inside its click context; a server does not.
+    return click.get_current_context(silent=True) is not None

@@ -6,9 +6,9 @@ from importlib import resources
 
 from sqlalchemy import select
 
-from . import publishing
+from . import accounts, publishing
 from .extensions import db
-from .models import Article, Author, Topic
+from .models import Article, Topic
 
 DEMO_AUTHOR = "editorial"
 TOPIC_SLUG = "treatment-resistant-depression"
@@ -88,12 +88,10 @@ def load_demo_content() -> list[str]:
     changes nothing.
     """
     created: list[str] = []
-    author = db.session.scalar(select(Author).where(Author.username == DEMO_AUTHOR))
+    author = accounts.author_named(DEMO_AUTHOR)
     if author is None:
         # No password: the demo byline cannot be logged into.
-        author = Author(username=DEMO_AUTHOR, display_name="The editorial team")
-        db.session.add(author)
-        db.session.commit()
+        author = accounts.create_author(DEMO_AUTHOR, None, display_name="The editorial team")
         created.append(f"author {DEMO_AUTHOR}")
 
     topic = db.session.scalar(select(Topic).where(Topic.slug == TOPIC_SLUG))
@@ -117,6 +115,6 @@ def load_demo_content() -> list[str]:
             topic_id=topic.id,
             slug=demo.slug,
         )
-        publishing.save_article(data, by=author, publish=True, now=demo.published_at)
+        publishing.save_article(None, data, by=author, publish=True, now=demo.published_at)
         created.append(f"article {demo.slug}")
     return created

@@ -1,4 +1,4 @@
-"""The domain: authors, topics, articles, their revisions and old slugs."""
+"""The domain: authors, topics, articles, their revisions, what was done to them, and old slugs."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from flask_login import UserMixin
 from sqlalchemy import (
     CheckConstraint,
+    ColumnElement,
     DateTime,
     ForeignKey,
     Index,
@@ -15,22 +16,27 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    and_,
 )
 from sqlalchemy.engine import Dialect
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .extensions import Base, db
+from .rules import (
+    MAX_DISPLAY_NAME_LENGTH,
+    MAX_SLUG_LENGTH,
+    MAX_SUMMARY_LENGTH,
+    MAX_TITLE_LENGTH,
+    MAX_USERNAME_LENGTH,
+)
 
 if TYPE_CHECKING:
     # mypy cannot follow db.Model, which Flask-SQLAlchemy builds from Base at run time.
     Model = Base
 else:
     Model = db.Model
-
-# The largest value an SQL INTEGER column holds on every supported database:
-# numbers from a URL or a form are checked against it before any query.
-MAX_ID = 2**31 - 1
 
 DRAFT = "draft"
 PUBLISHED = "published"
@@ -73,8 +79,8 @@ class Author(UserMixin, Model):
     __tablename__ = "authors"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    username: Mapped[str] = mapped_column(String(64), unique=True)
-    display_name: Mapped[str] = mapped_column(String(120))
+    username: Mapped[str] = mapped_column(String(MAX_USERNAME_LENGTH), unique=True)
+    display_name: Mapped[str] = mapped_column(String(MAX_DISPLAY_NAME_LENGTH))
     # "!" never matches a werkzeug hash: an account that cannot log in.
     password_hash: Mapped[str] = mapped_column(String(255), default="!")
     is_editor: Mapped[bool] = mapped_column(default=False)
@@ -102,8 +108,8 @@ class Topic(Model):
     __tablename__ = "topics"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    slug: Mapped[str] = mapped_column(String(200), unique=True)
-    title: Mapped[str] = mapped_column(String(200))
+    slug: Mapped[str] = mapped_column(String(MAX_SLUG_LENGTH), unique=True)
+    title: Mapped[str] = mapped_column(String(MAX_TITLE_LENGTH))
     intro_markdown: Mapped[str] = mapped_column(Text, default="")
     intro_html: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
@@ -131,9 +137,9 @@ class Article(Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    slug: Mapped[str] = mapped_column(String(200), unique=True)
-    title: Mapped[str] = mapped_column(String(200))
-    summary: Mapped[str] = mapped_column(String(300), default="")
+    slug: Mapped[str] = mapped_column(String(MAX_SLUG_LENGTH), unique=True)
+    title: Mapped[str] = mapped_column(String(MAX_TITLE_LENGTH))
+    summary: Mapped[str] = mapped_column(String(MAX_SUMMARY_LENGTH), default="")
     body_markdown: Mapped[str] = mapped_column(Text, default="")
     body_html: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(16), default=DRAFT)
@@ -150,9 +156,20 @@ class Article(Model):
     author: Mapped[Author] = relationship(lazy="joined", innerjoin=True)
     topic: Mapped[Topic] = relationship(lazy="joined", innerjoin=True)
 
-    @property
-    def is_published(self) -> bool:
+    @hybrid_property
+    def is_visible(self) -> bool:
+        """Whether readers and feed pollers may see this article: the one rule for it.
+
+        Used in Python on a loaded article, and in SQL (``where(Article.is_visible)``)
+        by every page, feed and sitemap query.
+        """
         return self.status == PUBLISHED and self.deleted_at is None
+
+    @is_visible.inplace.expression
+    @classmethod
+    def _is_visible_in_sql(cls) -> ColumnElement[bool]:
+        # The same rule as above, written for SQL.
+        return and_(cls.status == PUBLISHED, cls.deleted_at.is_(None))
 
     def __repr__(self) -> str:
         return f"<Article {self.slug}>"
@@ -167,9 +184,9 @@ class ArticleRevision(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"))
     number: Mapped[int]
-    title: Mapped[str] = mapped_column(String(200))
-    slug: Mapped[str] = mapped_column(String(200))
-    summary: Mapped[str] = mapped_column(String(300))
+    title: Mapped[str] = mapped_column(String(MAX_TITLE_LENGTH))
+    slug: Mapped[str] = mapped_column(String(MAX_SLUG_LENGTH))
+    summary: Mapped[str] = mapped_column(String(MAX_SUMMARY_LENGTH))
     body_markdown: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16))
     topic_id: Mapped[int] = mapped_column(ForeignKey("topics.id"))
@@ -180,13 +197,31 @@ class ArticleRevision(Model):
     topic: Mapped[Topic] = relationship()
 
 
+class ArticleEvent(Model):
+    """A record of one action on an article: who did what, and when.
+
+    Every write action in ``publishing`` leaves one; saves also keep an
+    ``ArticleRevision`` of the text.
+    """
+
+    __tablename__ = "article_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"), index=True)
+    action: Mapped[str] = mapped_column(String(32))
+    by_id: Mapped[int] = mapped_column(ForeignKey("authors.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+    by: Mapped[Author] = relationship()
+
+
 class SlugRedirect(Model):
     """A slug an article used to have; it answers with a 301 to the current one."""
 
     __tablename__ = "slug_redirects"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    old_slug: Mapped[str] = mapped_column(String(200), unique=True)
+    old_slug: Mapped[str] = mapped_column(String(MAX_SLUG_LENGTH), unique=True)
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
 

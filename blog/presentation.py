@@ -5,6 +5,8 @@ from typing import Any
 
 from flask import Flask, current_app, request
 
+from .config import site_url_missing
+
 MONTHS = (
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
@@ -23,6 +25,8 @@ def site_url() -> str:
     configured: str | None = current_app.config.get("SITE_URL")
     if configured:
         return configured
+    if not (current_app.debug or current_app.testing):
+        raise site_url_missing()
     return request.host_url.rstrip("/")
 
 

@@ -1,13 +1,17 @@
 """The write side: every change to topics and articles goes through here.
 
-Each function validates, renders and cleans Markdown, keeps a revision of what
-was written, stamps times, commits, and tells the feed cache what changed.
+Every action on an article has the same shape, ``action(article, ..., *, by,
+now=None)``, and leaves a record of who did what: an ``ArticleEvent`` row,
+plus an ``ArticleRevision`` of the text whenever the text is saved. Each action
+validates, renders and cleans Markdown, stamps times, commits, and then tells
+the feed cache which feeds changed.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -20,18 +24,15 @@ from .models import (
     DRAFT,
     PUBLISHED,
     Article,
+    ArticleEvent,
     ArticleRevision,
     Author,
     SlugRedirect,
     Topic,
     utc_now,
 )
+from .rules import MAX_BODY_LENGTH, MAX_SUMMARY_LENGTH, MAX_TITLE_LENGTH, InvalidInput
 from .slugs import slug_problem, slugify
-
-MAX_TITLE_LENGTH = 200
-MAX_SUMMARY_LENGTH = 300
-MAX_BODY_LENGTH = 200_000
-
 
 # Characters XML cannot carry (feeds would break on them) and stray line ends.
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
@@ -41,7 +42,7 @@ _TAG_START = re.compile(r"<\s*[a-zA-Z!/?]")
 
 @dataclass(frozen=True)
 class ArticleInput:
-    """What an author typed, before it is checked."""
+    """What an author typed, before it is checked; named as the columns it fills."""
 
     title: str
     summary: str
@@ -51,17 +52,12 @@ class ArticleInput:
 
     def normalised(self) -> ArticleInput:
         """Return the input trimmed, with Unix line ends and no control characters."""
-
-        def clean(text: str) -> str:
-            text = text.replace("\r\n", "\n").replace("\r", "\n")
-            return _CONTROL_CHARACTERS.sub("", text)
-
         return ArticleInput(
-            title=" ".join(clean(self.title).split()),
-            summary=clean(self.summary).strip(),
-            body_markdown=clean(self.body_markdown),
+            title=" ".join(_clean(self.title).split()),
+            summary=_clean(self.summary).strip(),
+            body_markdown=_clean(self.body_markdown),
             topic_id=self.topic_id,
-            slug=clean(self.slug).strip(),
+            slug=_clean(self.slug).strip(),
         )
 
     @property
@@ -69,39 +65,44 @@ class ArticleInput:
         """The slug the author chose, or else one made from the title."""
         return self.slug or slugify(self.title)
 
+    @classmethod
+    def of(cls, article: Article | ArticleRevision) -> ArticleInput:
+        """Return what an author would type to get ``article`` (or a version of it) back."""
+        return cls(
+            title=article.title,
+            summary=article.summary,
+            body_markdown=article.body_markdown,
+            topic_id=article.topic_id,
+            slug=article.slug,
+        )
 
-@dataclass
-class InvalidArticle(Exception):
-    """The input cannot be saved; ``errors`` maps each field to what is wrong with it."""
 
-    errors: dict[str, str] = field(default_factory=dict)
-
-    def __str__(self) -> str:
-        return "; ".join(f"{name}: {message}" for name, message in self.errors.items())
+def _clean(text: str) -> str:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL_CHARACTERS.sub("", text)
 
 
 def article_problems(data: ArticleInput, article: Article | None = None) -> dict[str, str]:
     """Return, field by field, why normalised ``data`` cannot be saved (empty when it can)."""
     errors: dict[str, str] = {}
-    title_problem = _plain_text_problem("title", data.title, MAX_TITLE_LENGTH)
     if not data.title:
         errors["title"] = "Enter a title."
-    elif title_problem:
+    elif title_problem := _plain_text_problem("title", data.title, MAX_TITLE_LENGTH):
         errors["title"] = title_problem
     if summary_problem := _plain_text_problem("summary", data.summary, MAX_SUMMARY_LENGTH):
         errors["summary"] = summary_problem
     if len(data.body_markdown) > MAX_BODY_LENGTH:
-        errors["body"] = (
+        errors["body_markdown"] = (
             f"The body is {len(data.body_markdown):,} characters; "
             f"the most an article can hold is {MAX_BODY_LENGTH:,}."
         )
     if data.topic_id is None or db.session.get(Topic, data.topic_id) is None:
-        errors["topic"] = "Choose one of the listed topics."
+        errors["topic_id"] = "Choose one of the listed topics."
     if data.slug or data.title:
         slug = data.effective_slug
         problem = slug_problem(slug)
         if problem is None and _slug_taken(slug, article):
-            problem = f"Another article already uses “{slug}”; choose another slug."
+            problem = _slug_taken_message(slug)
         if problem:
             errors["slug"] = problem
     return errors
@@ -125,27 +126,28 @@ def _slug_taken(slug: str, article: Article | None) -> bool:
     return former is not None and former != own_id
 
 
+def _slug_taken_message(slug: str) -> str:
+    return f"Another article already uses “{slug}”; choose another slug."
+
+
 def save_article(
+    article: Article | None,
     data: ArticleInput,
     *,
     by: Author,
-    article: Article | None = None,
     publish: bool,
     now: datetime | None = None,
 ) -> Article:
-    """Create or update an article from ``data``, keeping a revision; raise InvalidArticle."""
+    """Create (``article`` None) or update an article from ``data``; raise InvalidInput."""
     data = data.normalised()
-    errors = article_problems(data, article)
-    if errors:
-        raise InvalidArticle(errors)
+    if errors := article_problems(data, article):
+        raise InvalidInput(errors)
     now = now or utc_now()
     topic = db.session.get_one(Topic, data.topic_id)
-    affected_topics = {topic.id}
-    was_visible = article is not None and article.is_published
+    was_visible = article is not None and article.is_visible
+    feeds = {topic} if article is None else {topic, article.topic}
     if article is None:
         article = Article(author=by, created_at=now)
-    else:
-        affected_topics.add(article.topic_id)
 
     new_slug = data.effective_slug
     if article.slug and article.slug != new_slug:
@@ -163,32 +165,66 @@ def save_article(
 
     # Added only now, complete: an autoflush must never see a half-built article.
     db.session.add(article)
-    feeds_affected = publish or was_visible
-    if feeds_affected:
-        _stamp_feed_change(affected_topics, now)
     _record_revision(article, by, now)
-    _commit(slug=new_slug)
-    if feeds_affected:
-        cache.feeds_changed(affected_topics)
+    action = "published" if publish else "saved as a draft"
+    _finish(article, action, by=by, now=now, feeds=feeds if publish or was_visible else ())
     return article
 
 
-def _stamp_feed_change(topic_ids: set[int], now: datetime) -> None:
-    """Record, in the same commit, that these topics' feeds change now.
+def restore_revision(
+    article: Article, revision: ArticleRevision, *, by: Author, now: datetime | None = None
+) -> Article:
+    """Make ``revision``'s text current again, as a new revision; status is unchanged."""
+    # The current address stays: an old version's slug is an old address.
+    data = replace(ArticleInput.of(revision), slug=article.slug)
+    return save_article(article, data, by=by, publish=article.status == PUBLISHED, now=now)
 
-    The stamp only moves forward, so servers whose clocks disagree slightly can
-    never send a poller an older Last-Modified than one it has already seen.
-    """
-    for topic_id in topic_ids:
-        topic = db.session.get_one(Topic, topic_id)
+
+def unpublish(article: Article, *, by: Author, now: datetime | None = None) -> None:
+    """Take ``article`` off the site and out of the feeds, keeping it as a draft."""
+    now = now or utc_now()
+    article.status = DRAFT
+    article.updated_at = now
+    _finish(article, "unpublished", by=by, now=now, feeds={article.topic})
+
+
+def delete(article: Article, *, by: Author, now: datetime | None = None) -> None:
+    """Hide ``article`` everywhere; an editor can undo it with ``undelete``."""
+    now = now or utc_now()
+    article.deleted_at = article.updated_at = now
+    _finish(article, "deleted", by=by, now=now, feeds={article.topic})
+
+
+def undelete(article: Article, *, by: Author, now: datetime | None = None) -> None:
+    """Bring back a deleted article, with the status it had."""
+    now = now or utc_now()
+    article.deleted_at = None
+    article.updated_at = now
+    _finish(article, "brought back", by=by, now=now, feeds={article.topic})
+
+
+def _finish(
+    article: Article, action: str, *, by: Author, now: datetime, feeds: Iterable[Topic]
+) -> None:
+    """Record ``action``, stamp the feeds it changes, commit, and drop those cached feeds."""
+    feeds = set(feeds)
+    db.session.add(ArticleEvent(article_id=article.id, action=action, by_id=by.id, created_at=now))
+    for topic in feeds:
+        # Only forward, so servers whose clocks disagree slightly never send a
+        # poller an older Last-Modified than one it has already seen.
         topic.feed_changed_at = max(topic.feed_changed_at, now)
-
-
-def _commit_feed_change(topic_ids: set[int], now: datetime) -> None:
-    """Commit a change that shows in these topics' feeds, and drop the cached feeds."""
-    _stamp_feed_change(topic_ids, now)
-    db.session.commit()
-    cache.feeds_changed(topic_ids)
+    scopes = [cache.SITE_SCOPE, *(cache.topic_scope(topic.slug) for topic in feeds)]
+    slug = article.slug
+    try:
+        db.session.commit()
+    except IntegrityError as error:
+        db.session.rollback()
+        if _slug_taken(slug, article):
+            # Two authors claimed the same slug at the same moment; the other save won.
+            raise InvalidInput({"slug": _slug_taken_message(slug)}) from error
+        raise
+    if feeds:
+        cache.invalidate(scopes)
 
 
 def _move_slug(article: Article, old_slug: str, new_slug: str) -> None:
@@ -224,62 +260,12 @@ def _record_revision(article: Article, by: Author, now: datetime) -> ArticleRevi
     return revision
 
 
-def _commit(*, slug: str) -> None:
-    try:
-        db.session.commit()
-    except IntegrityError as error:
-        # Two authors claimed the same slug at the same moment; the other save won.
-        db.session.rollback()
-        raise InvalidArticle(
-            {"slug": f"Another article already uses “{slug}”; choose another slug."}
-        ) from error
-
-
-def restore_revision(
-    article: Article, revision: ArticleRevision, *, by: Author, now: datetime | None = None
-) -> Article:
-    """Make ``revision``'s text current again, as a new revision; status is unchanged."""
-    data = ArticleInput(
-        title=revision.title,
-        summary=revision.summary,
-        body_markdown=revision.body_markdown,
-        topic_id=revision.topic_id,
-        slug=article.slug,
-    )
-    return save_article(data, by=by, article=article, publish=article.status == PUBLISHED, now=now)
-
-
-def unpublish(article: Article, *, by: Author, now: datetime | None = None) -> None:
-    """Take ``article`` off the site and out of the feeds, keeping it as a draft."""
-    now = now or utc_now()
-    article.status = DRAFT
-    article.updated_at = now
-    _record_revision(article, by, now)
-    _commit_feed_change({article.topic_id}, now)
-
-
-def delete(article: Article, *, now: datetime | None = None) -> None:
-    """Hide ``article`` everywhere; an editor can undo it with ``undelete``."""
-    now = now or utc_now()
-    article.deleted_at = article.updated_at = now
-    _commit_feed_change({article.topic_id}, now)
-
-
-def undelete(article: Article, *, now: datetime | None = None) -> None:
-    """Bring back a deleted article, with the status it had."""
-    now = now or utc_now()
-    article.deleted_at = None
-    article.updated_at = now
-    _commit_feed_change({article.topic_id}, now)
-
-
 def create_topic(
     slug: str, title: str, intro_markdown: str, *, now: datetime | None = None
 ) -> Topic:
-    """Create a topic whose intro is rendered and cleaned once, now."""
-    problem = slug_problem(slug)
-    if problem:
-        raise ValueError(problem)
+    """Create a topic whose intro is rendered and cleaned once, now; raise InvalidInput."""
+    if problem := slug_problem(slug):
+        raise InvalidInput({"slug": problem})
     now = now or utc_now()
     topic = Topic(
         slug=slug,
@@ -291,7 +277,7 @@ def create_topic(
     )
     db.session.add(topic)
     db.session.commit()
-    cache.feeds_changed({topic.id})
+    cache.invalidate([cache.SITE_SCOPE, cache.topic_scope(slug)])
     return topic
 
 
@@ -305,7 +291,7 @@ class Preview:
     problems: dict[str, str]
 
 
-def preview_article(data: ArticleInput, article: Article | None = None) -> Preview:
+def preview_article(article: Article | None, data: ArticleInput) -> Preview:
     """Render ``data`` for the author to check, saving nothing."""
     data = data.normalised()
     return Preview(

@@ -1,4 +1,8 @@
-"""The read side: what readers and feeds are shown, as selects or lookups."""
+"""The read side: what readers, feed pollers and authors are shown, as selects or lookups.
+
+What readers may see is decided by one rule, ``Article.is_visible``; every
+reader-facing query here starts from ``visible_articles``.
+"""
 
 from datetime import datetime
 
@@ -7,21 +11,27 @@ from sqlalchemy import Row, Select, func, select
 from sqlalchemy.orm import joinedload
 
 from .extensions import db
-from .models import PUBLISHED, Article, ArticleRevision, Author, SlugRedirect, Topic
+from .models import Article, ArticleEvent, ArticleRevision, Author, SlugRedirect, Topic
 
 
-def published_articles() -> Select[Article]:
+def visible_articles() -> Select[Article]:
     """Select every article a reader may see, newest first."""
     return (
         select(Article)
-        .where(Article.status == PUBLISHED, Article.deleted_at.is_(None))
+        .where(Article.is_visible)
         .order_by(Article.published_at.desc(), Article.id.desc())
     )
 
 
 def topic_articles(topic: Topic) -> Select[Article]:
-    """Select the published articles of ``topic``, newest first."""
-    return published_articles().where(Article.topic_id == topic.id)
+    """Select the articles of ``topic`` a reader may see, newest first."""
+    return visible_articles().where(Article.topic_id == topic.id)
+
+
+def newest_articles(limit: int, topic: Topic | None = None) -> list[Article]:
+    """Return the ``limit`` newest visible articles, of one topic or of the whole site."""
+    selection = topic_articles(topic) if topic is not None else visible_articles()
+    return list(db.session.scalars(selection.limit(limit)))
 
 
 def topic_page(topic: Topic, page: int, per_page: int) -> Pagination:
@@ -38,11 +48,6 @@ def topic_page(topic: Topic, page: int, per_page: int) -> Pagination:
     return listing
 
 
-def latest_articles(limit: int) -> list[Article]:
-    """Return the ``limit`` newest published articles."""
-    return list(db.session.scalars(published_articles().limit(limit)))
-
-
 def all_topics() -> list[Topic]:
     """Return every topic, by title."""
     return list(db.session.scalars(select(Topic).order_by(Topic.title)))
@@ -53,45 +58,33 @@ def topic_or_404(slug: str) -> Topic:
     return db.one_or_404(select(Topic).where(Topic.slug == slug))
 
 
-def published_article(slug: str) -> Article | None:
-    """Return the published article now at ``slug``, if there is one."""
-    return db.session.scalars(published_articles().where(Article.slug == slug)).first()
+def visible_article(slug: str) -> Article | None:
+    """Return the article a reader may see at ``slug``, if there is one."""
+    return db.session.scalars(visible_articles().where(Article.slug == slug)).first()
 
 
 def moved_article_slug(old_slug: str) -> str | None:
-    """Return the current slug of a published article that used to live at ``old_slug``."""
+    """Return the current slug of a visible article that used to live at ``old_slug``."""
     return db.session.scalar(
         select(Article.slug)
         .join(SlugRedirect, SlugRedirect.article_id == Article.id)
-        .where(
-            SlugRedirect.old_slug == old_slug,
-            Article.status == PUBLISHED,
-            Article.deleted_at.is_(None),
-        )
+        .where(SlugRedirect.old_slug == old_slug, Article.is_visible)
     )
 
 
-def feed_articles(limit: int, topic: Topic | None = None) -> list[Article]:
-    """Return the ``limit`` newest published articles, of one topic or of the site."""
-    selection = topic_articles(topic) if topic is not None else published_articles()
-    return list(db.session.scalars(selection.limit(limit)))
-
-
-def feed_changed_at(topic: Topic | None = None) -> datetime | None:
-    """Return when a topic's feed, or else any feed, last changed (None: no topics yet)."""
-    if topic is not None:
-        return topic.feed_changed_at
+def site_feed_changed_at() -> datetime | None:
+    """Return when any feed last changed: the newest topic stamp (None: no topics yet)."""
     return db.session.scalar(select(func.max(Topic.feed_changed_at)))
 
 
 def sitemap_articles(limit: int) -> list[Row[tuple[str, datetime]]]:
-    """Return the slug and last change of up to ``limit`` published articles."""
-    selection = published_articles().with_only_columns(Article.slug, Article.updated_at)
+    """Return the slug and last change of up to ``limit`` visible articles."""
+    selection = visible_articles().with_only_columns(Article.slug, Article.updated_at)
     return list(db.session.execute(selection.limit(limit)))
 
 
-def article_for_author_or_404(slug: str, *, include_deleted: bool = False) -> Article:
-    """Return the article at ``slug`` whatever its status, for its authors; else 404."""
+def article_or_404(slug: str, *, include_deleted: bool = False) -> Article:
+    """Return the article at ``slug`` whatever its status (for authors' screens), or 404."""
     selection = select(Article).where(Article.slug == slug)
     if not include_deleted:
         selection = selection.where(Article.deleted_at.is_(None))
@@ -134,5 +127,16 @@ def revisions(article: Article) -> list[ArticleRevision]:
         .where(ArticleRevision.article_id == article.id)
         .options(joinedload(ArticleRevision.saved_by))
         .order_by(ArticleRevision.number.desc())
+    )
+    return list(db.session.scalars(selection))
+
+
+def events(article: Article) -> list[ArticleEvent]:
+    """Return what was done to ``article``, and by whom, newest first."""
+    selection = (
+        select(ArticleEvent)
+        .where(ArticleEvent.article_id == article.id)
+        .options(joinedload(ArticleEvent.by))
+        .order_by(ArticleEvent.id.desc())
     )
     return list(db.session.scalars(selection))

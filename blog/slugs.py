@@ -5,7 +5,7 @@ import unicodedata
 
 from werkzeug.routing import BaseConverter
 
-MAX_SLUG_LENGTH = 200
+from .rules import MAX_SLUG_LENGTH
 
 # Root-level article slugs share the URL space with the site's own routes.
 RESERVED_SLUGS = frozenset(

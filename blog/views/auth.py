@@ -5,28 +5,13 @@ from urllib.parse import urlsplit
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import select
-from werkzeug.security import check_password_hash, generate_password_hash
 from werkzeug.wrappers import Response
 
-from ..extensions import db, limiter, login_manager
+from .. import accounts
+from ..extensions import limiter
 from ..forms import LoginForm
-from ..models import Author
 
 bp = Blueprint("auth", __name__)
-
-_UNUSED_HASH = generate_password_hash("a password no account has")
-
-login_manager.login_view = "auth.login"
-login_manager.login_message = "Log in to continue."
-login_manager.session_protection = "strong"
-
-
-@login_manager.user_loader
-def load_author(author_id: str) -> Author | None:
-    if not author_id.isdigit():
-        return None
-    return db.session.get(Author, int(author_id))
 
 
 def safe_next(target: str | None) -> str | None:
@@ -43,7 +28,7 @@ def safe_next(target: str | None) -> str | None:
 
 
 def _login_attempt_key() -> str:
-    username = (request.form.get("username") or "").strip().lower()
+    username = accounts.normalise_username(request.form.get("username") or "").lower()
     return f"login:{get_remote_address()}:{username}"
 
 
@@ -69,13 +54,8 @@ def login() -> str | Response:
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
     if form.validate_on_submit():
-        author = db.session.scalar(
-            select(Author).where(Author.username == form.username.data.strip())
-        )
-        if author is None:
-            # Spend the time a real check takes, so timing does not reveal usernames.
-            check_password_hash(_UNUSED_HASH, form.password.data)
-        elif author.check_password(form.password.data):
+        author = accounts.authenticate(form.username.data, form.password.data)
+        if author is not None:
             login_user(author)
             flash(f"Logged in as {author.display_name}.", "success")
             return redirect(safe_next(form.next.data) or url_for("writing.dashboard"))

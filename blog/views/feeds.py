@@ -71,17 +71,19 @@ def _feed_response(scope: str, feed_format: str, source: Callable[[], FeedSource
 
 def _feed_source(topic: Topic | None) -> FeedSource:
     site_name = current_app.config["SITE_NAME"]
-    articles = queries.feed_articles(current_app.config["FEED_ITEMS"], topic)
+    articles = queries.newest_articles(current_app.config["FEED_ITEMS"], topic)
     if topic is None:
         title, description = site_name, current_app.config["SITE_DESCRIPTION"]
         home = url_for("reading.home")
         rss, json = url_for("feeds.site_rss"), url_for("feeds.site_json")
+        changed_at = queries.site_feed_changed_at()
     else:
         title = f"{topic.title} – {site_name}"
         description = f"New guides on {topic.title}"
         home = url_for("reading.topic", slug=topic.slug)
         rss = url_for("feeds.topic_rss", slug=topic.slug)
         json = url_for("feeds.topic_json", slug=topic.slug)
+        changed_at = topic.feed_changed_at
     return FeedSource(
         title=title,
         description=description,
@@ -89,7 +91,7 @@ def _feed_source(topic: Topic | None) -> FeedSource:
         rss_url=absolute_url(rss),
         json_url=absolute_url(json),
         language=current_app.config["SITE_LANGUAGE"],
-        changed_at=queries.feed_changed_at(topic) or NOTHING_PUBLISHED_YET,
+        changed_at=changed_at or NOTHING_PUBLISHED_YET,
         items=[_feed_item(article) for article in articles],
     )
 

@@ -13,10 +13,11 @@ from flask import (
 from werkzeug.wrappers import Response as BaseResponse
 
 from .. import queries
+from ..rules import whole_number
 
 bp = Blueprint("reading", __name__)
 
-HOME_LATEST = 10
+# A bound keeps absurd numbers from reaching the database as an overflowing OFFSET.
 MAX_PAGE_NUMBER = 1_000_000
 
 
@@ -25,7 +26,7 @@ def home() -> str:
     return render_template(
         "reading/home.html",
         topics=queries.all_topics(),
-        articles=queries.latest_articles(HOME_LATEST),
+        articles=queries.newest_articles(current_app.config["HOME_LATEST_ARTICLES"]),
     )
 
 
@@ -40,22 +41,21 @@ def topic(slug: str) -> str:
 
 def _page_number() -> int:
     """Read ``?page=``: a whole number from 1 up, or the page does not exist."""
-    raw = request.args.get("page", "1")
-    # A bound keeps absurd numbers from reaching the database as an overflowing OFFSET.
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE_NUMBER:
+    number = whole_number(request.args.get("page", "1"), maximum=MAX_PAGE_NUMBER)
+    if number is None:
         abort(404)
-    return int(raw)
+    return number
 
 
 @bp.get("/<slug:slug>")
 def article(slug: str) -> str | BaseResponse:
-    found = queries.published_article(slug)
+    found = queries.visible_article(slug)
     if found is None:
         moved_to = queries.moved_article_slug(slug)
         if moved_to is None:
             abort(404)
         return redirect(url_for("reading.article", slug=moved_to), code=301)
-    return render_template("reading/article.html", article=found, topic=found.topic)
+    return render_template("reading/article.html", article=found)
 
 
 @bp.get("/healthz")

@@ -1,14 +1,17 @@
 """Pages for authors: dashboard, write, edit, preview, history, unpublish, delete."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from .. import publishing, queries
 from ..forms import ArticleForm
-from ..models import MAX_ID, Article
+from ..models import Article
+from ..rules import MAX_ID, InvalidInput
 
 bp = Blueprint("writing", __name__)
+
+VERSION = f"<int(min=1, max={MAX_ID}):number>"
 
 
 @bp.before_request
@@ -25,7 +28,7 @@ def never_cache(response: Response) -> Response:
 
 
 def _editable(slug: str, *, include_deleted: bool = False) -> Article:
-    article = queries.article_for_author_or_404(slug, include_deleted=include_deleted)
+    article = queries.article_or_404(slug, include_deleted=include_deleted)
     if not current_user.can_edit(article):
         abort(403)
     return article
@@ -53,55 +56,37 @@ def edit(slug: str) -> tuple[str, int] | Response:
 def _article_form(article: Article | None) -> tuple[str, int] | Response:
     form = ArticleForm()
     form.topic.choices = [(topic.id, topic.title) for topic in queries.all_topics()]
-    if request.method == "GET" and article is not None:
-        form.title.data = article.title
-        form.summary.data = article.summary
-        form.body.data = article.body_markdown
-        form.topic.data = article.topic_id
-        form.slug.data = article.slug
+    if not form.is_submitted() and article is not None:
+        form.fill_from(article)
+    if not form.validate_on_submit():
+        return _edit_page(form, article, status=400 if form.errors else 200)
+    if form.preview.data:
+        preview = publishing.preview_article(article, form.to_input())
+        form.show_problems(preview.problems)
+        return _edit_page(form, article, preview=preview)
 
-    preview = None
-    status = 200
-    if form.validate_on_submit():
-        data = publishing.ArticleInput(
-            title=form.title.data or "",
-            summary=form.summary.data or "",
-            body_markdown=form.body.data or "",
-            topic_id=form.topic.data,
-            slug=form.slug.data or "",
-        )
-        if form.preview.data:
-            preview = publishing.preview_article(data, article)
-            _show_problems(form, preview.problems)
-        else:
-            publish = bool(form.publish.data)
-            try:
-                saved = publishing.save_article(
-                    data, by=current_user, article=article, publish=publish
-                )
-            except publishing.InvalidArticle as invalid:
-                _show_problems(form, invalid.errors)
-                status = 400
-            else:
-                if publish:
-                    flash(f"Published “{saved.title}”.", "success")
-                    return redirect(url_for("reading.article", slug=saved.slug))
-                flash(
-                    f"Saved “{saved.title}” as a draft. Readers cannot see it until you publish.",
-                    "success",
-                )
-                return redirect(url_for("writing.edit", slug=saved.slug))
-    elif form.errors:
-        status = 400
-    return (
-        render_template("writing/edit.html", form=form, article=article, preview=preview),
-        status,
-    )
+    publish = bool(form.publish.data)
+    try:
+        saved = publishing.save_article(article, form.to_input(), by=current_user, publish=publish)
+    except InvalidInput as invalid:
+        form.show_problems(invalid.errors)
+        return _edit_page(form, article, status=400)
+    if publish:
+        flash(f"Published “{saved.title}”.", "success")
+        return redirect(url_for("reading.article", slug=saved.slug))
+    flash(f"Saved “{saved.title}” as a draft. Readers cannot see it until you publish.", "success")
+    return redirect(url_for("writing.edit", slug=saved.slug))
 
 
-def _show_problems(form: ArticleForm, problems: dict[str, str]) -> None:
-    for name, message in problems.items():
-        form[name].errors = [message]
+def _edit_page(
+    form: ArticleForm,
+    article: Article | None,
+    *,
+    preview: publishing.Preview | None = None,
+    status: int = 200,
+) -> tuple[str, int]:
+    page = render_template("writing/edit.html", form=form, article=article, preview=preview)
+    return page, status
 
 
 @bp.get("/<slug:slug>/history")
@@ -111,10 +96,11 @@ def history(slug: str) -> str:
         "writing/history.html",
         article=article,
         revisions=queries.revisions(article),
+        events=queries.events(article),
     )
 
 
-@bp.get(f"/<slug:slug>/history/<int(min=1, max={MAX_ID}):number>")
+@bp.get(f"/<slug:slug>/history/{VERSION}")
 def revision(slug: str, number: int) -> str:
     article = _editable(slug)
     return render_template(
@@ -124,16 +110,16 @@ def revision(slug: str, number: int) -> str:
     )
 
 
-@bp.post(f"/<slug:slug>/history/<int(min=1, max={MAX_ID}):number>/restore")
+@bp.post(f"/<slug:slug>/history/{VERSION}/restore")
 def restore(slug: str, number: int) -> Response:
     article = _editable(slug)
     chosen = queries.revision_or_404(article, number)
     try:
         publishing.restore_revision(article, chosen, by=current_user)
-    except publishing.InvalidArticle as invalid:
+    except InvalidInput as invalid:
         flash(f"Version {number} could not be restored: {invalid}", "error")
-        return redirect(url_for("writing.history", slug=article.slug))
-    flash(f"Restored version {number}; it is now the current text.", "success")
+    else:
+        flash(f"Restored version {number}; it is now the current text.", "success")
     return redirect(url_for("writing.history", slug=article.slug))
 
 
@@ -148,7 +134,7 @@ def unpublish(slug: str) -> Response:
 @bp.post("/<slug:slug>/delete")
 def delete(slug: str) -> Response:
     article = _editable(slug)
-    publishing.delete(article)
+    publishing.delete(article, by=current_user)
     flash(f"Deleted “{article.title}”. An editor can restore it.", "success")
     return redirect(url_for("writing.dashboard"))
 
@@ -157,7 +143,7 @@ def delete(slug: str) -> Response:
 def undelete(slug: str) -> Response:
     if not current_user.is_editor:
         abort(403)
-    article = queries.article_for_author_or_404(slug, include_deleted=True)
-    publishing.undelete(article)
+    article = queries.article_or_404(slug, include_deleted=True)
+    publishing.undelete(article, by=current_user)
     flash(f"Restored “{article.title}”.", "success")
     return redirect(url_for("writing.dashboard"))

@@ -1,0 +1,48 @@
+"""The rules input must meet: every size limit, named once, and the error for breaking one.
+
+The columns, the checks, the form hints and the templates all read these
+numbers. A leaf module: it imports nothing of ours, so anything may import it.
+"""
+
+from dataclasses import dataclass, field
+
+# The largest value an SQL INTEGER column holds on every supported database:
+# numbers from a URL or a form are checked against it before any query.
+MAX_ID = 2**31 - 1
+
+MAX_TITLE_LENGTH = 200
+MAX_SUMMARY_LENGTH = 300
+MAX_SLUG_LENGTH = 200
+MAX_BODY_LENGTH = 200_000
+
+MAX_USERNAME_LENGTH = 64
+MAX_DISPLAY_NAME_LENGTH = 120
+MIN_PASSWORD_LENGTH = 10
+MAX_PASSWORD_LENGTH = 1024
+
+
+@dataclass
+class InvalidInput(Exception):
+    """Input that cannot be saved; ``errors`` maps each field to what is wrong with it.
+
+    The keys are the names of the domain's fields (``title``, ``body_markdown``,
+    ``topic_id``...), the same as the columns they are stored in.
+    """
+
+    errors: dict[str, str] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return " ".join(self.errors.values())
+
+
+def whole_number(text: str | None, *, maximum: int = MAX_ID) -> int | None:
+    """Read a whole number from 1 to ``maximum`` out of a URL or a form; None if it is not one.
+
+    ASCII digits only (``int`` would accept "²" after ``isdigit`` did, or "١"), and
+    never more of them than ``maximum`` has, so no huge number is ever converted.
+    """
+    text = (text or "").strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(maximum)):
+        return None
+    number = int(text)
+    return number if 1 <= number <= maximum else None
