@@ -1,12 +1,15 @@
 """Fixtures: an app on a fresh database per test, on SQLite and, when configured, PostgreSQL."""
 
+import os
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 from werkzeug.security import generate_password_hash
 
 from blog import create_app
@@ -14,9 +17,10 @@ from blog.extensions import db
 from blog.models import Article, Author, Topic
 from blog.publishing import ArticleInput, create_topic, save_article
 from tests.forms import AuthActions
-from tests.helpers import PASSWORD, SITE_URL, START, TEST_DATABASE_URL
+from tests.helpers import PASSWORD, SITE_URL, START, TEST_DATABASE_URL, days
 
-PG_SCHEMA = "blog_tests"
+# Schemas of this run's own, so two test runs on one PostgreSQL never wait on each other.
+PG_SCHEMA = f"blog_tests_{os.getpid()}"
 BACKENDS = ["sqlite"] + (["postgresql"] if TEST_DATABASE_URL else [])
 
 # Hashing is slow on purpose; tests reuse one cheap hash.
@@ -28,12 +32,14 @@ def postgresql_options(schema: str) -> dict:
     return {"connect_args": {"options": f"-csearch_path={schema}"}}
 
 
-def reset_postgresql_schema(schema: str) -> None:
+def reset_postgresql_schema(schema: str, *, create: bool = True) -> None:
+    """Empty ``schema`` by dropping it, then (unless ``create`` is false) make it anew."""
     assert TEST_DATABASE_URL
     engine = create_engine(TEST_DATABASE_URL)
     with engine.begin() as connection:
         connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
-        connection.execute(text(f"CREATE SCHEMA {schema}"))
+        if create:
+            connection.execute(text(f"CREATE SCHEMA {schema}"))
     engine.dispose()
 
 
@@ -52,6 +58,7 @@ def postgresql_tables() -> Iterator[None]:
         db.create_all()
         db.engine.dispose()
     yield
+    reset_postgresql_schema(PG_SCHEMA, create=False)
 
 
 @pytest.fixture(params=BACKENDS)
@@ -131,6 +138,7 @@ def make_topic(app: Flask) -> Callable[..., Topic]:
                 "About *this*.",
                 now=START - timedelta(days=30),
             )
+            db.session.refresh(topic)
             db.session.expunge(topic)
             return topic
 
@@ -162,6 +170,7 @@ def publish(app: Flask, make_author, make_topic) -> Callable[..., Article]:
         with app.app_context():
             by = db.session.get_one(Author, author.id)
             article = save_article(
+                None,
                 ArticleInput(title, summary, body, topic.id, slug),
                 by=by,
                 publish=not draft,
@@ -172,6 +181,60 @@ def publish(app: Flask, make_author, make_topic) -> Callable[..., Article]:
             return article
 
     return save
+
+
+@pytest.fixture
+def revise(app: Flask) -> Callable[..., Article]:
+    """Save a new version of an article through the publishing code, returning it detached.
+
+    ``changes`` are ``ArticleInput`` fields (``title``, ``body_markdown``, ``topic_id``...);
+    the rest is kept. The article's own author saves it unless ``by`` says otherwise.
+    """
+
+    def save(
+        article_id: int,
+        *,
+        by: Author | None = None,
+        draft: bool = False,
+        when: datetime | None = None,
+        **changes,
+    ) -> Article:
+        with app.app_context():
+            article = db.session.get_one(Article, article_id)
+            saved = save_article(
+                article,
+                replace(ArticleInput.of(article), **changes),
+                by=db.session.get_one(Author, by.id if by else article.author_id),
+                publish=not draft,
+                now=when or START + days(40),
+            )
+            db.session.refresh(saved)
+            db.session.expunge_all()
+            return saved
+
+    return save
+
+
+@pytest.fixture
+def sql_statements(app: Flask) -> Callable[[], AbstractContextManager[list[str]]]:
+    """Return a context manager that collects the SQL statements run inside it."""
+
+    @contextmanager
+    def collect() -> Iterator[list[str]]:
+        statements: list[str] = []
+        with app.app_context():
+            engine = db.engine
+
+        def record(connection, cursor, statement, *args) -> None:
+            statements.append(statement)
+
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            yield statements
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+
+    return collect
 
 
 @pytest.fixture

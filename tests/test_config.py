@@ -1,6 +1,8 @@
 """Configuration: defaults, instance file, environment; safe refusals; SQLite settings."""
 
 import pytest
+from click.testing import CliRunner
+from flask.cli import FlaskGroup
 
 from blog import ConfigurationError, create_app
 from blog.database import sqlite_settings
@@ -58,3 +60,23 @@ def test_every_sqlite_connection_uses_wal_foreign_keys_and_a_busy_timeout(tmp_pa
         settings = sqlite_settings(db.engine)
         db.engine.dispose()
     assert settings == {"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": 5000}
+
+
+def test_account_and_migration_commands_run_without_site_url_or_secret_key(monkeypatch, tmp_path):
+    # As a new user would after `make run`: `flask --app wsgi create-author ada`.
+    for name in ("SECRET_KEY", "SITE_URL", "FLASK_DEBUG"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.sqlite3'}")
+    monkeypatch.setattr("flask.Flask.auto_find_instance_path", lambda self: str(tmp_path))
+    flask_command = FlaskGroup(create_app=create_app)
+    runner = CliRunner()
+    migrated = runner.invoke(flask_command, ["db", "upgrade"])
+    assert migrated.exit_code == 0, migrated.output
+    created = runner.invoke(flask_command, ["create-author", "ada", "--password", "long enough"])
+    assert created.exit_code == 0, created.output
+    assert "Created author 'ada'." in created.output
+    with pytest.raises(ConfigurationError, match="SECRET_KEY is not set"):
+        create_app()  # a server, not a command: still refused
+    monkeypatch.setenv("SECRET_KEY", "x")
+    with pytest.raises(ConfigurationError, match="SITE_URL is not set"):
+        create_app()

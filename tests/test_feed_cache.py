@@ -67,6 +67,7 @@ def test_a_publish_in_one_process_refreshes_the_feed_in_another(make_app, publis
         author = db.session.scalars(db.select(Author)).first()
         topic_id = db.session.scalars(db.select(Article.topic_id)).first()
         save_article(
+            None,
             ArticleInput("Second guide", "", "Body", topic_id),
             by=author,
             publish=True,

@@ -1,5 +1,6 @@
 """The Alembic migrations build the whole schema from nothing, and take it down again."""
 
+import os
 from datetime import UTC, datetime
 
 import pytest
@@ -10,12 +11,12 @@ from sqlalchemy import inspect, select, text
 
 from blog import create_app
 from blog.extensions import db
-from blog.models import Topic
+from blog.models import ArticleEvent, Topic
 from tests.conftest import postgresql_options, reset_postgresql_schema
 from tests.helpers import TEST_DATABASE_URL
 
-TABLES = {"authors", "topics", "articles", "article_revisions", "slug_redirects"}
-MIGRATION_SCHEMA = "blog_migration_tests"
+TABLES = set(db.metadata.tables)
+MIGRATION_SCHEMA = f"blog_migration_tests_{os.getpid()}"
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -32,7 +33,10 @@ def empty_database_app(request, tmp_path):
     app = create_app(config)
     yield app
     with app.app_context():
+        db.session.remove()
         db.engine.dispose()
+    if request.param == "postgresql":
+        reset_postgresql_schema(MIGRATION_SCHEMA, create=False)
 
 
 def table_names(app) -> set[str]:
@@ -113,3 +117,41 @@ def test_upgrading_a_database_with_content_stamps_each_topic_with_its_last_chang
         "t1": datetime(2025, 3, 9, tzinfo=UTC),
         "t2": datetime(2025, 1, 1, tzinfo=UTC),
     }
+
+
+def test_upgrading_gives_existing_articles_a_record_of_each_saved_version(empty_database_app):
+    app = empty_database_app
+    with app.app_context():
+        upgrade(revision="7c1d4e2a9b30")
+        with db.engine.begin() as connection:
+            for statement in (
+                "INSERT INTO authors (id, username, display_name, password_hash, is_editor,"
+                " created_at) VALUES (1, 'a', 'A', '!', false, '2025-01-01 00:00:00')",
+                "INSERT INTO topics (id, slug, title, intro_markdown, intro_html, created_at,"
+                " feed_changed_at) VALUES (1, 't', 'T', '', '', '2025-01-01 00:00:00',"
+                " '2025-01-01 00:00:00')",
+                "INSERT INTO articles (id, slug, title, summary, body_markdown, body_html, status,"
+                " created_at, updated_at, published_at, author_id, topic_id) VALUES (1, 'a', 'A',"
+                " '', '', '', 'published', '2025-03-01 00:00:00', '2025-03-02 00:00:00',"
+                " '2025-03-02 00:00:00', 1, 1)",
+                "INSERT INTO article_revisions (article_id, number, title, slug, summary,"
+                " body_markdown, status, topic_id, saved_by_id, created_at) VALUES"
+                " (1, 1, 'A', 'a', '', '', 'draft', 1, 1, '2025-03-01 00:00:00'),"
+                " (1, 2, 'A', 'a', '', '', 'published', 1, 1, '2025-03-02 00:00:00')",
+            ):
+                connection.execute(text(statement))
+        upgrade()
+        events = db.session.execute(
+            select(ArticleEvent.action, ArticleEvent.by_id, ArticleEvent.created_at).order_by(
+                ArticleEvent.id
+            )
+        ).all()
+        db.session.remove()  # let go of the tables before they are dropped
+        downgrade(revision="7c1d4e2a9b30")
+        assert "article_events" not in table_names(app)
+        assert db.session.execute(text("SELECT count(*) FROM article_revisions")).scalar() == 2
+        db.session.remove()
+    assert [tuple(event) for event in events] == [
+        ("saved as a draft", 1, datetime(2025, 3, 1, tzinfo=UTC)),
+        ("published", 1, datetime(2025, 3, 2, tzinfo=UTC)),
+    ]

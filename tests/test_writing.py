@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from blog.extensions import db
 from blog.models import Article, ArticleRevision
-from blog.publishing import MAX_BODY_LENGTH
+from blog.rules import MAX_BODY_LENGTH
 from tests.forms import csrf_token, submit
 
 TOPIC = "treatment-resistant-depression"
@@ -264,7 +264,11 @@ def test_bad_input_is_explained_beside_its_field_and_kept(
     error = re.search(rf'<p class="field-error" id="{field_id}-error">(.*?)</p>', page, re.S)
     assert error, f"no error beside {field_id}"
     assert message in error.group(1)
-    assert f'aria-describedby="{field_id}-error"' in page or f'{field_id}-error"' in page
+    described_by = re.search(rf'id="{field_id}"[^>]*aria-describedby="([^"]*)"', page) or re.search(
+        rf'aria-describedby="([^"]*)"[^>]*id="{field_id}"', page
+    )
+    assert described_by, f"the {field_id} field names its error"
+    assert f"{field_id}-error" in described_by.group(1).split()
     assert "Nothing was saved" in page
     if "body" not in fields:
         assert "Lithium is **cleared** by the kidneys." in page, "the typed body is kept"
@@ -335,3 +339,19 @@ def test_absurd_numbers_get_clear_answers_not_database_errors(client, logged_in,
     response = write(client, topic, title="Another", topic=huge)
     assert response.status_code == 400
     assert "Choose one of the listed topics." in response.get_data(as_text=True)
+
+
+def test_a_problem_without_a_field_of_its_own_is_listed_above_the_form(app):
+    from flask import render_template
+
+    from blog.forms import ArticleForm
+
+    with app.test_request_context("/write", method="POST"):
+        form = ArticleForm(meta={"csrf": False})
+        form.topic.choices = []
+        form.show_problems({"body_markdown": "Too long.", "reviewer_id": "Choose a reviewer."})
+        page = render_template("writing/edit.html", form=form, article=None, preview=None)
+    assert form.body.errors == ["Too long."]
+    summary = re.search(r'<div class="error-summary".*?</div>', page, re.S).group(0)
+    assert "<li>Choose a reviewer.</li>" in summary
+    assert "Body: Too long." in summary
