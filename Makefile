@@ -1,7 +1,7 @@
 # Two commands on a fresh machine: `make run` serves the demo site, `make test` tests it.
 
 PYTHON ?= python3
-VENV   := .venv
+VENV   ?= .venv
 BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app wsgi
 PORT   ?= 5000

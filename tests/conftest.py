@@ -262,3 +262,12 @@ def make_app(app_config: dict) -> Iterator[Callable[..., Flask]]:
     for extra in apps:
         with extra.app_context():
             db.engine.dispose()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--regen-golden",
+        action="store_true",
+        default=False,
+        help="rewrite tests/golden/ from the current output instead of comparing with it",
+    )

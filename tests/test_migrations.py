@@ -7,7 +7,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect, select, text
+from sqlalchemy import MetaData, insert, inspect, select
 
 from blog import create_app
 from blog.extensions import db
@@ -87,29 +87,52 @@ def test_upgrading_a_database_with_content_stamps_each_topic_with_its_last_chang
     app = empty_database_app
     with app.app_context():
         upgrade(revision="265be41f239b")
+        # The models describe the newest schema, so insert through the tables as they are
+        # at this revision. Their column types bind the datetimes, storing them exactly as
+        # the app would (sqlite3's own datetime adapter is deprecated since Python 3.12).
         with db.engine.begin() as connection:
+            old = MetaData()
+            old.reflect(connection, only=["authors", "topics", "articles"])
             connection.execute(
-                text(
-                    "INSERT INTO authors (id, username, display_name, password_hash,"
-                    " is_editor, created_at) VALUES (1, 'a', 'A', '!', false, :t)"
-                ),
-                {"t": datetime(2025, 1, 1, tzinfo=UTC)},
+                insert(old.tables["authors"]),
+                {
+                    "id": 1,
+                    "username": "a",
+                    "display_name": "A",
+                    "password_hash": "!",
+                    "is_editor": False,
+                    "created_at": datetime(2025, 1, 1, tzinfo=UTC),
+                },
             )
-            for topic_id in (1, 2):
-                connection.execute(
-                    text(
-                        "INSERT INTO topics (id, slug, title, intro_markdown, intro_html,"
-                        " created_at) VALUES (:id, :slug, 'T', '', '', :t)"
-                    ),
-                    {"id": topic_id, "slug": f"t{topic_id}", "t": datetime(2025, 1, 1, tzinfo=UTC)},
-                )
             connection.execute(
-                text(
-                    "INSERT INTO articles (slug, title, summary, body_markdown, body_html,"
-                    " status, created_at, updated_at, published_at, author_id, topic_id)"
-                    " VALUES ('a', 'A', '', '', '', 'published', :t, :u, :t, 1, 1)"
-                ),
-                {"t": datetime(2025, 3, 1, tzinfo=UTC), "u": datetime(2025, 3, 9, tzinfo=UTC)},
+                insert(old.tables["topics"]),
+                [
+                    {
+                        "id": topic_id,
+                        "slug": f"t{topic_id}",
+                        "title": "T",
+                        "intro_markdown": "",
+                        "intro_html": "",
+                        "created_at": datetime(2025, 1, 1, tzinfo=UTC),
+                    }
+                    for topic_id in (1, 2)
+                ],
+            )
+            connection.execute(
+                insert(old.tables["articles"]),
+                {
+                    "slug": "a",
+                    "title": "A",
+                    "summary": "",
+                    "body_markdown": "",
+                    "body_html": "",
+                    "status": "published",
+                    "created_at": datetime(2025, 3, 1, tzinfo=UTC),
+                    "updated_at": datetime(2025, 3, 9, tzinfo=UTC),
+                    "published_at": datetime(2025, 3, 1, tzinfo=UTC),
+                    "author_id": 1,
+                    "topic_id": 1,
+                },
             )
         upgrade()
         stamps = dict(db.session.execute(select(Topic.slug, Topic.feed_changed_at)).all())
