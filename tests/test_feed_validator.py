@@ -115,12 +115,14 @@ def fill() -> None:
     db.session.add(author)
     db.session.commit()
     save_article(
+        None,
         ArticleInput("A first guide", "What it covers.", "Some **careful** text.", topic.id),
         by=author,
         publish=True,
         now=START + timedelta(days=1),
     )
     save_article(
+        None,
         ArticleInput(
             'Salt & pepper < 10 mg "quoted" – café — 💊',
             "Bread & butter < 5 'single' é — 🙂",

@@ -7,11 +7,11 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import MetaData, insert, inspect, select
+from sqlalchemy import MetaData, func, insert, inspect, select
 
 from blog import create_app
 from blog.extensions import db
-from blog.models import ArticleEvent, Topic
+from blog.models import ArticleEvent, ArticleRevision, Topic
 from tests.conftest import postgresql_options, reset_postgresql_schema
 from tests.helpers import TEST_DATABASE_URL
 
@@ -144,25 +144,33 @@ def test_upgrading_a_database_with_content_stamps_each_topic_with_its_last_chang
 
 def test_upgrading_gives_existing_articles_a_record_of_each_saved_version(empty_database_app):
     app = empty_database_app
+    day = {n: datetime(2025, 3, n, tzinfo=UTC) for n in (1, 2)}
     with app.app_context():
         upgrade(revision="7c1d4e2a9b30")
         with db.engine.begin() as connection:
-            for statement in (
-                "INSERT INTO authors (id, username, display_name, password_hash, is_editor,"
-                " created_at) VALUES (1, 'a', 'A', '!', false, '2025-01-01 00:00:00')",
-                "INSERT INTO topics (id, slug, title, intro_markdown, intro_html, created_at,"
-                " feed_changed_at) VALUES (1, 't', 'T', '', '', '2025-01-01 00:00:00',"
-                " '2025-01-01 00:00:00')",
-                "INSERT INTO articles (id, slug, title, summary, body_markdown, body_html, status,"
-                " created_at, updated_at, published_at, author_id, topic_id) VALUES (1, 'a', 'A',"
-                " '', '', '', 'published', '2025-03-01 00:00:00', '2025-03-02 00:00:00',"
-                " '2025-03-02 00:00:00', 1, 1)",
-                "INSERT INTO article_revisions (article_id, number, title, slug, summary,"
-                " body_markdown, status, topic_id, saved_by_id, created_at) VALUES"
-                " (1, 1, 'A', 'a', '', '', 'draft', 1, 1, '2025-03-01 00:00:00'),"
-                " (1, 2, 'A', 'a', '', '', 'published', 1, 1, '2025-03-02 00:00:00')",
-            ):
-                connection.execute(text(statement))
+            old = MetaData()
+            old.reflect(connection)
+            rows = {
+                "authors": {"id": 1, "username": "a", "display_name": "A", "password_hash": "!",
+                            "is_editor": False, "created_at": day[1]},
+                "topics": {"id": 1, "slug": "t", "title": "T", "intro_markdown": "",
+                           "intro_html": "", "created_at": day[1], "feed_changed_at": day[1]},
+                "articles": {"id": 1, "slug": "a", "title": "A", "summary": "",
+                             "body_markdown": "", "body_html": "", "status": "published",
+                             "created_at": day[1], "updated_at": day[2], "published_at": day[2],
+                             "author_id": 1, "topic_id": 1},
+            }  # fmt: skip
+            for table, row in rows.items():
+                connection.execute(insert(old.tables[table]), row)
+            connection.execute(
+                insert(old.tables["article_revisions"]),
+                [
+                    {"article_id": 1, "number": n, "title": "A", "slug": "a", "summary": "",
+                     "body_markdown": "", "status": status, "topic_id": 1, "saved_by_id": 1,
+                     "created_at": day[n]}
+                    for n, status in ((1, "draft"), (2, "published"))
+                ],
+            )  # fmt: skip
         upgrade()
         events = db.session.execute(
             select(ArticleEvent.action, ArticleEvent.by_id, ArticleEvent.created_at).order_by(
@@ -172,7 +180,7 @@ def test_upgrading_gives_existing_articles_a_record_of_each_saved_version(empty_
         db.session.remove()  # let go of the tables before they are dropped
         downgrade(revision="7c1d4e2a9b30")
         assert "article_events" not in table_names(app)
-        assert db.session.execute(text("SELECT count(*) FROM article_revisions")).scalar() == 2
+        assert db.session.scalar(select(func.count()).select_from(ArticleRevision)) == 2
         db.session.remove()
     assert [tuple(event) for event in events] == [
         ("saved as a draft", 1, datetime(2025, 3, 1, tzinfo=UTC)),
