@@ -127,7 +127,9 @@ def _slug_taken(slug: str, article: Article | None) -> bool:
 
 
 def _slug_taken_message(slug: str) -> str:
-    return f"Another article already uses “{slug}”; choose another slug."
+    # Whether a draft, a deleted article or an old address holds it is not the
+    # writer's business: it may be another author's.
+    return f"“{slug}” is already in use; choose another slug."
 
 
 def save_article(

@@ -127,9 +127,7 @@ def test_a_slug_in_use_is_refused_with_one_message(site):
     save_article(None, guide(topic, slug="taken"), by=ada, publish=True)
     with pytest.raises(InvalidInput) as refused:
         save_article(None, guide(topic, title="Other", slug="taken"), by=ada, publish=True)
-    assert refused.value.errors == {
-        "slug": "Another article already uses “taken”; choose another slug."
-    }
+    assert refused.value.errors == {"slug": "“taken” is already in use; choose another slug."}
 
 
 def test_a_topic_with_a_bad_slug_is_refused_like_an_article(app):

@@ -155,25 +155,54 @@ def test_a_slug_change_redirects_the_old_url_and_keeps_the_feed_guid(client, log
     assert re.search(r"<guid[^>]*>([^<]+)</guid>", feed).group(1) == guid_before.group(1)
 
 
-def test_another_authors_article_cannot_be_edited(client, auth, make_author, topic, publish):
+AUTHOR_SCREENS = [
+    ("get", "/{slug}/edit"),
+    ("post", "/{slug}/edit"),
+    ("get", "/{slug}/history"),
+    ("get", "/{slug}/history/1"),
+    ("post", "/{slug}/history/1/restore"),
+    ("post", "/{slug}/unpublish"),
+    ("post", "/{slug}/delete"),
+    ("post", "/{slug}/undelete"),
+]
+
+
+@pytest.mark.parametrize("draft", [False, True], ids=["published", "draft"])
+def test_another_authors_article_is_not_found_on_every_author_screen(
+    client, auth, make_author, topic, publish, draft
+):
     grace = make_author("grace")
-    publish("Grace's guide", author=grace, topic=topic)
+    publish("Grace's guide", author=grace, topic=topic, draft=draft)
     make_author("ada")
     auth.login("ada")
-    for url in ("/graces-guide/edit", "/graces-guide/history"):
-        response = client.get(url)
-        assert response.status_code == 403
-        assert "Not allowed" in response.get_data(as_text=True)
-    dashboard = client.get("/dashboard").get_data(as_text=True)
-    token = csrf_token(dashboard)
-    assert (
-        client.post("/graces-guide/edit", data={"csrf_token": token, "title": "Mine"}).status_code
-        == 403
-    )
-    assert client.post("/graces-guide/delete", data={"csrf_token": token}).status_code == 403
+    token = csrf_token(client.get("/dashboard").get_data(as_text=True))
+    for method, url in AUTHOR_SCREENS:
+        send = getattr(client, method)
+        data = {"csrf_token": token, "title": "Mine"} if method == "post" else None
+        theirs = send(url.format(slug="graces-guide"), data=data)
+        nothing = send(url.format(slug="no-such-guide"), data=data)
+        assert theirs.status_code == 404, url
+        assert theirs.get_data(as_text=True) == nothing.get_data(as_text=True), url
+        assert "Page not found" in theirs.get_data(as_text=True)
     reader_view = client.get("/graces-guide")
-    assert reader_view.status_code == 200
+    assert reader_view.status_code == (404 if draft else 200)
     assert "Edit this article" not in reader_view.get_data(as_text=True)
+    auth.logout()
+    auth.login("grace")
+    assert client.get("/graces-guide/history").status_code == 200, "nothing of hers changed"
+    assert "Grace&#39;s guide" in client.get("/graces-guide/edit").get_data(as_text=True)
+
+
+def test_a_deleted_article_is_not_found_by_an_author_who_may_not_restore_it(
+    client, auth, make_author, topic, publish
+):
+    grace = make_author("grace")
+    publish("Grace's guide", author=grace, topic=topic)
+    auth.login("grace")
+    submit(client, "/graces-guide/delete", {}, page_url="/dashboard")
+    response = submit(client, "/graces-guide/undelete", {}, page_url="/dashboard")
+    assert response.status_code == 404
+    assert "Page not found" in response.get_data(as_text=True)
 
 
 def test_an_editor_can_edit_anyones_article(client, auth, make_author, topic, publish):
@@ -279,7 +308,7 @@ def test_a_slug_already_used_by_another_article_is_refused(client, logged_in, to
     publish("Existing", topic=topic, slug="taken-slug")
     response = write(client, topic, slug="taken-slug")
     assert response.status_code == 400
-    assert "Another article already uses “taken-slug”" in response.get_data(as_text=True)
+    assert "“taken-slug” is already in use; choose another slug." in response.get_data(as_text=True)
 
 
 def test_an_old_slug_of_another_article_is_not_free_either(client, logged_in, topic):
@@ -287,7 +316,7 @@ def test_an_old_slug_of_another_article_is_not_free_either(client, logged_in, to
     edit(client, "first", topic, title="First", slug="first-renamed")
     response = write(client, topic, title="First")
     assert response.status_code == 400
-    assert "Another article already uses “first”" in response.get_data(as_text=True)
+    assert "“first” is already in use; choose another slug." in response.get_data(as_text=True)
 
 
 def test_a_failed_edit_loses_nothing_already_stored(app, client, logged_in, topic):

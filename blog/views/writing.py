@@ -30,7 +30,9 @@ def never_cache(response: Response) -> Response:
 def _editable(slug: str, *, include_deleted: bool = False) -> Article:
     article = queries.article_or_404(slug, include_deleted=include_deleted)
     if not current_user.can_edit(article):
-        abort(403)
+        # The same answer as for no article at all: a 403 would tell another
+        # author that a draft or a deleted article holds this slug.
+        abort(404)
     return article
 
 
@@ -142,7 +144,7 @@ def delete(slug: str) -> Response:
 @bp.post("/<slug:slug>/undelete")
 def undelete(slug: str) -> Response:
     if not current_user.is_editor:
-        abort(403)
+        abort(404)  # as _editable: whether the slug exists is not theirs to learn
     article = queries.article_or_404(slug, include_deleted=True)
     publishing.undelete(article, by=current_user)
     flash(f"Restored “{article.title}”.", "success")
