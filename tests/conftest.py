@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from flask import Flask
+from hypothesis import settings
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import create_engine, event, text
 from werkzeug.security import generate_password_hash
@@ -18,6 +19,10 @@ from blog.models import Article, Author, Topic
 from blog.publishing import ArticleInput, create_topic, save_article
 from tests.forms import AuthActions
 from tests.helpers import PASSWORD, SITE_URL, START, TEST_DATABASE_URL, days
+
+# Property tests draw the same examples on every run, and keep no example database.
+settings.register_profile("blog", derandomize=True, database=None, deadline=None)
+settings.load_profile("blog")
 
 # Schemas of this run's own, so two test runs on one PostgreSQL never wait on each other.
 PG_SCHEMA = f"blog_tests_{os.getpid()}"

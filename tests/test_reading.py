@@ -114,7 +114,11 @@ def test_topic_pages_list_ten_newest_first_with_working_page_links(client, publi
     assert "About <em>this</em>" not in third_page
 
 
-@pytest.mark.parametrize("page", ["99", "0", "-1", "two"])
+@pytest.mark.parametrize(
+    "page",
+    ["99", "0", "-1", "two", "%C2%B2", "%D9%A3", "7" * 5000],
+    ids=["past-the-end", "zero", "negative", "word", "superscript-2", "arabic-3", "5000-digits"],
+)
 def test_a_page_past_the_end_or_not_a_number_is_a_404(client, publish, page):
     publish("Only guide")
     response = client.get(f"/topics/treatment-resistant-depression?page={page}")
