@@ -1,5 +1,6 @@
 """Author accounts: who may log in, and the one place a username is looked up."""
 
+import unicodedata
 from functools import cache
 
 from flask import Flask
@@ -8,13 +9,34 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from .extensions import db, login_manager
 from .models import Author
-from .rules import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, InvalidInput, whole_number
+from .rules import (
+    MAX_PASSWORD_LENGTH,
+    MAX_USERNAME_LENGTH,
+    MIN_PASSWORD_LENGTH,
+    InvalidInput,
+    whole_number,
+)
 
 
 def normalise_username(raw: str) -> str:
-    """Return ``raw`` as it is stored and looked up: printable characters only, trimmed."""
-    # A NUL byte in a query is an error on PostgreSQL, not a failed login.
-    return "".join(c for c in raw if c.isprintable()).strip()
+    """Return the one form of a username: the key it is stored, looked up and limited by.
+
+    Every spelling that looks the same or differs only in case gives the same
+    form, so "ＡＤＡ", "Ada", "a\u200bda" and "ada\x01" are one name with one
+    login budget: NFKC, no control, format or unassigned characters, case-folded,
+    whitespace trimmed and runs of it made one space.
+    """
+    # Dropping a character can bring a combining mark next to a letter it now
+    # composes with, and case-folding can undo NFKC, so normalise after both.
+    visible = "".join(c for c in unicodedata.normalize("NFKC", raw) if not _invisible(c))
+    folded = unicodedata.normalize("NFKC", visible.casefold())
+    return " ".join("".join(c for c in folded if not _invisible(c)).split())
+
+
+def _invisible(character: str) -> bool:
+    # Categories Cc (controls, NUL included: an error on PostgreSQL), Cf (soft
+    # hyphen, zero-width space, direction marks), Cs, Co and Cn (no meaning yet).
+    return unicodedata.category(character).startswith("C")
 
 
 def author_named(username: str) -> Author | None:
@@ -49,6 +71,8 @@ def create_author(
     errors = {}
     if not username:
         errors["username"] = "Enter a username."
+    elif len(username) > MAX_USERNAME_LENGTH:
+        errors["username"] = f"Use at most {MAX_USERNAME_LENGTH} characters for a username."
     elif author_named(username) is not None:
         errors["username"] = f"An author called {username!r} already exists."
     if password is not None and (problem := password_problem(password)):

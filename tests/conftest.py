@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 
 import pytest
 from flask import Flask
-from hypothesis import settings
 from flask.testing import FlaskClient, FlaskCliRunner
+from hypothesis import settings
 from sqlalchemy import create_engine, event, text
 from werkzeug.security import generate_password_hash
 
