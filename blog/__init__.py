@@ -27,16 +27,16 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     config.complete_and_check(app)
 
     # Extensions and the services behind them.
-    from . import accounts, cache
+    from . import accounts, cache, login_limit
     from .database import init_database
-    from .extensions import csrf, db, limiter, migrate
+    from .extensions import csrf, db, migrate
 
     init_database(app)
     migrations = os.path.join(os.path.dirname(app.root_path), "migrations")
     migrate.init_app(app, db, directory=migrations, render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     accounts.init_app(app)
-    limiter.init_app(app)
+    login_limit.init_app(app)
     cache.init_app(app)
 
     # Blueprints, with URL slugs that can only be well formed.

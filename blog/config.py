@@ -6,6 +6,7 @@ environment, and a production server refuses to start without one.
 
 import os
 from typing import Any
+from urllib.parse import urlsplit
 
 import click
 from flask import Flask
@@ -43,7 +44,7 @@ class Defaults:
     FEED_ITEMS = 20
     FEED_MAX_AGE = 300
 
-    # Optional Redis, shared by every process: feed cache and rate limits.
+    # Optional Redis, shared by every process: feed cache and the login limit.
     REDIS_URL: str | None = None
     # Keys of the feed cache in Redis start with this, so several sites can share one.
     FEED_CACHE_PREFIX = "blog:feeds"
@@ -67,10 +68,17 @@ class Defaults:
     # Pages load images from this site only (readers' privacy, and the CSP);
     # list other origins here, e.g. ["https://images.example.org"].
     EXTRA_IMAGE_ORIGINS: list[str] = []
-    LOGIN_ATTEMPTS_LIMIT = "5 per 15 minutes"
-    # Where the login limiter counts; None: in Redis when REDIS_URL is set, else in memory.
-    RATELIMIT_STORAGE_URI: str | None = None
-    RATELIMIT_HEADERS_ENABLED = True
+    # Outside debug and tests, requests must name SITE_URL's host or one of these
+    # (e.g. ["www.example.org"]); any other Host header gets 400, so no redirect
+    # or absolute URL is ever built on a host a client chose.
+    EXTRA_TRUSTED_HOSTS: list[str] = []
+
+    # At most LOGIN_ATTEMPTS_LIMIT failed logins for one username from one address
+    # in LOGIN_ATTEMPTS_WINDOW seconds; counted in Redis when REDIS_URL is set,
+    # else in the database, so every process shares the count.
+    LOGIN_ATTEMPTS_LIMIT = 5
+    LOGIN_ATTEMPTS_WINDOW = 15 * 60
+    LOGIN_ATTEMPTS_PREFIX = "blog:login-attempts"
 
 
 def environment_overrides(environ: os._Environ[str] | dict[str, str]) -> dict[str, str]:
@@ -106,8 +114,12 @@ def complete_and_check(app: Flask) -> None:
         config["SITE_URL"] = config["SITE_URL"].rstrip("/")
     elif not relaxed:
         raise site_url_missing()
-    if not config.get("RATELIMIT_STORAGE_URI"):
-        config["RATELIMIT_STORAGE_URI"] = config.get("REDIS_URL") or "memory://"
+    if config.get("TRUSTED_HOSTS") is None and config.get("SITE_URL") and not relaxed:
+        site_host = urlsplit(config["SITE_URL"]).hostname
+        config["TRUSTED_HOSTS"] = [site_host, *config["EXTRA_TRUSTED_HOSTS"]]
+    for name in ("LOGIN_ATTEMPTS_LIMIT", "LOGIN_ATTEMPTS_WINDOW"):
+        if not (isinstance(config[name], int) and config[name] >= 1):
+            raise ConfigurationError(f"{name} must be a whole number from 1 up.")
 
 
 def site_url_missing() -> ConfigurationError:

@@ -2,7 +2,7 @@
 
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from .extensions import db
 
@@ -28,7 +28,19 @@ MESSAGES = {
         "The site hit an error it did not expect. Nothing you had already saved was lost; "
         "please try again in a moment.",
     ),
+    503: (
+        "Briefly unavailable",
+        "This part of the site is briefly unavailable. Please try again in a minute.",
+    ),
 }
+
+# A request for a host the site does not serve gets no URLs built for it, so its
+# page cannot use the templates (they link the stylesheet through url_for).
+UNTRUSTED_HOST_PAGE = (
+    '<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>Bad request</title>'
+    "</head><body><h1>Bad request</h1><p>This site does not answer to that host name.</p>"
+    "</body></html>\n"
+)
 
 CSRF_MESSAGE = (
     "This form has expired or was not sent from this site, so your text was not saved. "
@@ -48,6 +60,10 @@ def init_app(app: Flask) -> None:
     def csrf_failed(error: CSRFError) -> tuple[str, int]:
         heading = "Form expired"
         return render_template("errors/error.html", heading=heading, message=CSRF_MESSAGE), 400
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(error: SecurityError) -> tuple[str, int]:
+        return UNTRUSTED_HOST_PAGE, 400
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):  # type: ignore[no-untyped-def]

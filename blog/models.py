@@ -1,4 +1,4 @@
-"""The domain: authors, topics, articles, their revisions, what was done to them, and old slugs."""
+"""The domain: authors, topics, articles, revisions, what was done to them, old slugs, logins."""
 
 from __future__ import annotations
 
@@ -226,3 +226,15 @@ class SlugRedirect(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
 
     article: Mapped[Article] = relationship()
+
+
+class LoginAttempts(Model):
+    """Failed logins for one username from one address, counted here when there is no Redis."""
+
+    __tablename__ = "login_attempts"
+
+    # A hash of the normalised username and the address: what people type into
+    # the username field (sometimes a password) is never stored.
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    count: Mapped[int]
+    window_ends_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

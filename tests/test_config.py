@@ -80,3 +80,46 @@ def test_account_and_migration_commands_run_without_site_url_or_secret_key(monke
     monkeypatch.setenv("SECRET_KEY", "x")
     with pytest.raises(ConfigurationError, match="SITE_URL is not set"):
         create_app()
+
+
+@pytest.fixture
+def production_app(monkeypatch, tmp_path):
+    """Build an app as a production server would: not debug, not testing."""
+    monkeypatch.delenv("FLASK_DEBUG", raising=False)
+
+    def build(**settings):
+        app = create_app(
+            {
+                "SECRET_KEY": "x",
+                "SITE_URL": "https://guide.example",
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'hosts.sqlite3'}",
+                **settings,
+            }
+        )
+        assert not (app.debug or app.testing)
+        return app
+
+    return build
+
+
+def test_in_production_a_foreign_host_header_gets_400_not_a_redirect(production_app):
+    client = production_app().test_client()
+    response = client.get("/static//site.css", base_url="https://evil.example")
+    assert response.status_code == 400
+    assert "does not answer to that host name" in response.get_data(as_text=True)
+    assert "Location" not in response.headers
+    ours = client.get("/static//site.css", base_url="https://guide.example")
+    assert ours.status_code == 308
+    assert ours.headers["Location"] == "https://guide.example/static/site.css"
+
+
+def test_more_hosts_can_be_trusted_by_a_setting(production_app):
+    client = production_app(EXTRA_TRUSTED_HOSTS=["www.guide.example"]).test_client()
+    response = client.get("/static//site.css", base_url="https://www.guide.example")
+    assert response.status_code == 308
+    assert client.get("/", base_url="https://evil.example").status_code == 400
+
+
+def test_an_old_style_login_limit_setting_is_refused_clearly(production_app):
+    with pytest.raises(ConfigurationError, match="LOGIN_ATTEMPTS_LIMIT must be a whole number"):
+        production_app(LOGIN_ATTEMPTS_LIMIT="5 per 15 minutes")

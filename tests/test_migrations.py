@@ -1,5 +1,6 @@
 """The Alembic migrations build the whole schema from nothing, and take it down again."""
 
+import logging
 import os
 from datetime import UTC, datetime
 
@@ -11,7 +12,7 @@ from sqlalchemy import MetaData, func, insert, inspect, select
 
 from blog import create_app
 from blog.extensions import db
-from blog.models import ArticleEvent, ArticleRevision, Topic
+from blog.models import ArticleEvent, ArticleRevision, Author, Topic
 from tests.conftest import postgresql_options, reset_postgresql_schema
 from tests.helpers import TEST_DATABASE_URL
 
@@ -186,3 +187,40 @@ def test_upgrading_gives_existing_articles_a_record_of_each_saved_version(empty_
         ("saved as a draft", 1, datetime(2025, 3, 1, tzinfo=UTC)),
         ("published", 1, datetime(2025, 3, 2, tzinfo=UTC)),
     ]
+
+
+def test_upgrading_stores_every_username_in_its_normal_form_and_keeps_them_distinct(
+    empty_database_app, caplog
+):
+    app = empty_database_app
+    when = datetime(2025, 1, 1, tzinfo=UTC)
+    stored = {1: "Ada", 2: "ada", 3: "Car\u00adol", 4: "  Grace\u200b ", 5: "ZOË", 6: "\x01"}
+    with app.app_context():
+        upgrade(revision="3f8a6c1d2e47")
+        with db.engine.begin() as connection:
+            old = MetaData()
+            old.reflect(connection, only=["authors"])
+            connection.execute(
+                insert(old.tables["authors"]),
+                [
+                    {"id": author_id, "username": username, "display_name": username,
+                     "password_hash": "!", "is_editor": False, "created_at": when}
+                    for author_id, username in stored.items()
+                ],
+            )  # fmt: skip
+        # env.py's fileConfig replaces the root logger's handlers, caplog's among them.
+        migration_log = logging.getLogger("blog.migrations")
+        migration_log.addHandler(caplog.handler)
+        try:
+            upgrade()
+        finally:
+            migration_log.removeHandler(caplog.handler)
+        usernames = dict(db.session.execute(select(Author.id, Author.username)).all())
+        db.session.remove()
+        downgrade(revision="3f8a6c1d2e47")
+        assert "login_attempts" not in table_names(app)
+        db.session.remove()
+    assert usernames == {1: "ada-1", 2: "ada", 3: "carol", 4: "grace", 5: "zoë", 6: "author"}
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 2
+    assert "Username 'Ada' (account 1)" in warnings[0] and "now 'ada-1'" in warnings[0]

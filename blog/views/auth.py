@@ -2,13 +2,14 @@
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
-from flask_limiter.util import get_remote_address
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, login_user, logout_user
+from werkzeug.exceptions import TooManyRequests
 from werkzeug.wrappers import Response
 
-from .. import accounts
-from ..extensions import limiter
+from .. import accounts, login_limit
+from ..errors import render_error
 from ..forms import LoginForm
 
 bp = Blueprint("auth", __name__)
@@ -27,39 +28,36 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
-def _login_attempt_key() -> str:
-    username = accounts.normalise_username(request.form.get("username") or "").lower()
-    return f"login:{get_remote_address()}:{username}"
-
-
-def _login_limit() -> str:
-    return str(current_app.config["LOGIN_ATTEMPTS_LIMIT"])
-
-
-def _login_failed(response: Response) -> bool:
-    return bool(g.get("login_failed"))
+# How long a reader is asked to wait while the login counter cannot be reached.
+COUNTER_DOWN_RETRY_SECONDS = 60
+COUNTER_DOWN_MESSAGE = (
+    "Logging in is paused for a moment because the site cannot count login attempts "
+    "right now. Reading the site is not affected. Please try again in a minute."
+)
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(
-    _login_limit,
-    key_func=_login_attempt_key,
-    methods=["POST"],
-    deduct_when=_login_failed,
-)
-def login() -> str | Response:
+def login() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(url_for("writing.dashboard"))
     form = LoginForm()
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
     if form.validate_on_submit():
+        try:
+            attempt = login_limit.count_attempt(form.username.data, request.remote_addr)
+        except login_limit.CounterUnavailable:
+            # Fail closed: an uncounted login would let guessing run without a limit.
+            page, status = render_error(503, COUNTER_DOWN_MESSAGE)
+            return page, status, {"Retry-After": str(COUNTER_DOWN_RETRY_SECONDS)}
+        if not attempt.allowed:
+            raise TooManyRequests(retry_after=attempt.retry_after)
         author = accounts.authenticate(form.username.data, form.password.data)
         if author is not None:
+            login_limit.login_succeeded(attempt)
             login_user(author)
             flash(f"Logged in as {author.display_name}.", "success")
             return redirect(safe_next(form.next.data) or url_for("writing.dashboard"))
-        g.login_failed = True
         form.password.errors = ["That username and password do not match an account."]
     return render_template("auth/login.html", form=form)
 
