@@ -6,6 +6,7 @@ environment, and a production server refuses to start without one.
 
 import os
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
 from flask import Flask
@@ -37,6 +38,11 @@ class Defaults:
     # Canonical public address, e.g. "https://example.org". Feeds and sitemaps need
     # absolute URLs; without this, only development falls back to the request's host.
     SITE_URL: str | None = None
+
+    # The zone in which authors enter times (scheduled publishing) and see them shown.
+    TIMEZONE = "Europe/London"
+    # A function returning the current aware UTC time; None: the real clock. For tests.
+    CLOCK = None
 
     ARTICLES_PER_PAGE = 10
     HOME_LATEST_ARTICLES = 10
@@ -106,6 +112,13 @@ def complete_and_check(app: Flask) -> None:
         config["SITE_URL"] = config["SITE_URL"].rstrip("/")
     elif not relaxed:
         raise site_url_missing()
+    try:
+        ZoneInfo(config["TIMEZONE"])
+    except (ValueError, ZoneInfoNotFoundError) as error:
+        raise ConfigurationError(
+            f"TIMEZONE is {config['TIMEZONE']!r}, which is not a time zone; use a name "
+            "such as Europe/London."
+        ) from error
     if not config.get("RATELIMIT_STORAGE_URI"):
         config["RATELIMIT_STORAGE_URI"] = config.get("REDIS_URL") or "memory://"
 

@@ -5,12 +5,23 @@ domain names them as its columns (``body_markdown``, ``topic_id``). The one
 mapping between the two is ``ArticleForm.FIELD_OF``.
 """
 
-from flask_wtf import FlaskForm
-from wtforms import HiddenField, PasswordField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length
+from datetime import datetime
 
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateTimeLocalField,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from . import clock
 from .accounts import normalise_username
-from .models import Article
+from .models import Article, ArticleRevision
 from .publishing import ArticleInput
 from .rules import (
     MAX_PASSWORD_LENGTH,
@@ -60,12 +71,42 @@ class ArticleForm(FlaskForm):
         description="The address of the article. Leave empty to make it from the title.",
         render_kw={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"},
     )
+    publish_at = DateTimeLocalField(
+        "Publish at",
+        format="%Y-%m-%dT%H:%M",
+        validators=[Optional()],
+        invalid_value_message="Enter a date and time, such as 2026-12-07 09:00.",
+        description="Only for “Schedule”: the date and time, in the site's time zone.",
+    )
+    # The version the author started from, so a save over someone else's is not silent.
+    based_on = HiddenField()
     publish = SubmitField("Publish")
+    schedule = SubmitField("Schedule")
     save_draft = SubmitField("Save draft")
     preview = SubmitField("Preview")
 
     # The form field that shows each ArticleInput field, where their names differ.
     FIELD_OF = {"body_markdown": "body", "topic_id": "topic"}
+
+    def publish_at_utc(self) -> datetime | None:
+        """Return the chosen publication time in UTC, or None; a skipped local time is an error."""
+        if not self.schedule.data:
+            return None
+        if self.publish_at.data is None:
+            self.publish_at.errors = ["Enter the date and time to publish at."]
+            return None
+        try:
+            return clock.from_site_time(self.publish_at.data)
+        except clock.NonexistentTime:
+            self.publish_at.errors = [
+                f"{self.publish_at.data:%H:%M} on {self.publish_at.data:%d %B %Y} does not exist "
+                "here: the clocks go forward then. Choose another time."
+            ]
+            return None
+
+    def based_on_version(self) -> int | None:
+        """Return the version number the author started from, if the form says."""
+        return whole_number(self.based_on.data)
 
     def to_input(self) -> ArticleInput:
         """Return what the author typed, as the write side takes it."""
@@ -77,8 +118,8 @@ class ArticleForm(FlaskForm):
             slug=self.slug.data or "",
         )
 
-    def fill_from(self, article: Article) -> None:
-        """Put ``article``'s current text into the fields."""
+    def fill_from(self, article: Article | ArticleRevision) -> None:
+        """Put the text of ``article`` (or of one of its versions) into the fields."""
         data = ArticleInput.of(article)
         self.title.data = data.title
         self.summary.data = data.summary
