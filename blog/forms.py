@@ -17,6 +17,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
+from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from . import clock
@@ -28,6 +29,7 @@ from .rules import (
     MAX_SUMMARY_LENGTH,
     MAX_TITLE_LENGTH,
     MAX_USERNAME_LENGTH,
+    MIN_PASSWORD_LENGTH,
     whole_number,
 )
 
@@ -57,7 +59,23 @@ def _topic_id(value: object) -> int | None:
     return whole_number(str(value) if value is not None else None)
 
 
-class ArticleForm(FlaskForm):
+class DomainForm(FlaskForm):
+    """A form that shows the write side's problems, which use the domain's field names."""
+
+    # The form field that shows each domain field, where their names differ.
+    FIELD_OF: dict[str, str] = {}
+
+    def show_problems(self, problems: dict[str, str]) -> None:
+        """Show each problem beside the field it is about, or above the form if none is."""
+        for name, message in problems.items():
+            field = self._fields.get(self.FIELD_OF.get(name, name))
+            if field is None:
+                self.form_errors.append(message)
+            else:
+                field.errors = [message]
+
+
+class ArticleForm(DomainForm):
     title = StringField("Title", render_kw={"autocomplete": "off", "maxlength": MAX_TITLE_LENGTH})
     summary = TextAreaField(
         "Summary",
@@ -85,7 +103,6 @@ class ArticleForm(FlaskForm):
     save_draft = SubmitField("Save draft")
     preview = SubmitField("Preview")
 
-    # The form field that shows each ArticleInput field, where their names differ.
     FIELD_OF = {"body_markdown": "body", "topic_id": "topic"}
 
     def publish_at_utc(self) -> datetime | None:
@@ -127,11 +144,46 @@ class ArticleForm(FlaskForm):
         self.topic.data = data.topic_id
         self.slug.data = data.slug
 
-    def show_problems(self, problems: dict[str, str]) -> None:
-        """Show each of the write side's problems beside the field it is about."""
-        for name, message in problems.items():
-            field = self._fields.get(self.FIELD_OF.get(name, name))
-            if field is None:
-                self.form_errors.append(message)
-            else:
-                field.errors = [message]
+
+def _new_password(label: str) -> PasswordField:
+    return PasswordField(
+        label,
+        validators=[InputRequired("Enter a password."), Length(max=MAX_PASSWORD_LENGTH)],
+        description=f"At least {MIN_PASSWORD_LENGTH} characters. A few unrelated words work well.",
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class NewAccountForm(DomainForm):
+    display_name = StringField(
+        "Name", description="As readers see it on bylines.", render_kw={"autocomplete": "off"}
+    )
+    username = StringField(
+        "Username",
+        filters=[_username],
+        render_kw={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"},
+    )
+    role = SelectField(
+        "Role", choices=[SelectChoice("author", "Author"), SelectChoice("editor", "Editor")]
+    )
+    submit = SubmitField("Create the account")
+
+
+class DisplayNameForm(DomainForm):
+    display_name = StringField("Name", description="As readers see it on your articles.")
+    save_name = SubmitField("Save the name")
+
+
+class ChangePasswordForm(DomainForm):
+    current_password = PasswordField(
+        "Current password",
+        validators=[InputRequired("Enter your current password.")],
+        render_kw={"autocomplete": "current-password"},
+    )
+    password = _new_password("New password")
+    change_password = SubmitField("Change the password")
+
+
+class SetPasswordForm(DomainForm):
+    password = _new_password("New password")
+    submit = SubmitField("Set the password")

@@ -86,7 +86,16 @@ class Author(UserMixin, Model):
     # "!" never matches a werkzeug hash: an account that cannot log in.
     password_hash: Mapped[str] = mapped_column(String(255), default="!")
     is_editor: Mapped[bool] = mapped_column(default=False)
+    # A deactivated account cannot log in; its articles keep their byline.
+    is_active: Mapped[bool] = mapped_column(default=True)
+    # Part of every login session's id: moving it on ends every session of the
+    # account (logging out, a password change, deactivation), even a copied cookie.
+    session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+    def get_id(self) -> str:
+        """Return what a login session stores: the account and its session version."""
+        return f"{self.id}:{self.session_version}"
 
     def set_password(self, password: str) -> None:
         """Store a salted hash of ``password``, never the password itself."""
@@ -104,6 +113,26 @@ class Author(UserMixin, Model):
 
     def __repr__(self) -> str:
         return f"<Author {self.username}>"
+
+
+class PasswordLink(Model):
+    """A one-time link that lets an account holder set a password, valid for a while.
+
+    Only a hash of the secret in the link is stored, so the table cannot be
+    used to log in to anything.
+    """
+
+    __tablename__ = "password_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("authors.id"), index=True)
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("authors.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    author: Mapped[Author] = relationship(foreign_keys=[author_id])
 
 
 class Topic(Model):

@@ -36,7 +36,7 @@ def test_create_author_prompts_for_the_password_when_not_given(runner, auth):
     "args, message",
     [
         (["create-author", "ada", "--password", "another long one"], "already exists"),
-        (["create-author", "newbie", "--password", "short"], "at least 10 characters"),
+        (["create-author", "newbie", "--password", "short"], "at least 12 characters"),
         (["set-password", "nobody", "--password", "long enough now"], "no author called"),
     ],
 )
