@@ -43,9 +43,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .slugs import SlugConverter
 
     app.url_map.converters["slug"] = SlugConverter
-    from .views import auth, feeds, reading, writing
+    from .views import auth, feeds, people, reading, writing
 
     app.register_blueprint(auth.bp)
+    app.register_blueprint(people.bp)
     app.register_blueprint(feeds.bp)
     app.register_blueprint(writing.bp)
     # Last: its root-level /<slug> route must not shadow the others.

@@ -21,6 +21,8 @@ from typing import Protocol
 
 from flask import Flask, current_app
 
+from . import clock
+
 SITE_SCOPE = "site"
 EXTENSION_KEY = "blog.feed_cache"
 
@@ -37,20 +39,40 @@ class BuiltFeed:
     body: str
     etag: str
     last_modified: datetime | None
+    # When the feed goes out of date by itself (a scheduled article appears); None: never.
+    expires_at: datetime | None = None
+
+    def is_fresh(self) -> bool:
+        """Return whether the feed may still be served."""
+        return self.expires_at is None or clock.now() < self.expires_at
 
     def to_json(self) -> str:
-        modified = self.last_modified.isoformat() if self.last_modified else None
-        return json.dumps({"body": self.body, "etag": self.etag, "last_modified": modified})
+        return json.dumps(
+            {
+                "body": self.body,
+                "etag": self.etag,
+                "last_modified": _iso(self.last_modified),
+                "expires_at": _iso(self.expires_at),
+            }
+        )
 
     @classmethod
     def from_json(cls, text: str | bytes) -> BuiltFeed:
         data = json.loads(text)
-        modified = data["last_modified"]
         return cls(
             body=data["body"],
             etag=data["etag"],
-            last_modified=datetime.fromisoformat(modified) if modified else None,
+            last_modified=_from_iso(data["last_modified"]),
+            expires_at=_from_iso(data.get("expires_at")),
         )
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def _from_iso(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
 
 
 class FeedCache(Protocol):
@@ -73,7 +95,7 @@ class MemoryFeedCache:
         with self._lock:
             generation = self._generations.get(scope, 0)
             cached = self._feeds.get((scope, generation, variant))
-        if cached is not None:
+        if cached is not None and cached.is_fresh():
             return cached
         feed = build()
         with self._lock:
@@ -106,8 +128,8 @@ class RedisFeedCache:
         generation = int(self._redis.get(self._generation_key(scope)) or 0)
         key = f"{self._prefix}:feed:{scope}:{generation}:{variant}"
         cached = self._redis.get(key)
-        if cached is not None:
-            return BuiltFeed.from_json(cached)
+        if cached is not None and (feed := BuiltFeed.from_json(cached)).is_fresh():
+            return feed
         feed = build()
         self._redis.set(key, feed.to_json(), ex=self.ENTRY_SECONDS)
         return feed

@@ -7,6 +7,7 @@ environment, and a production server refuses to start without one.
 import os
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
 from flask import Flask
@@ -38,6 +39,11 @@ class Defaults:
     # Canonical public address, e.g. "https://example.org". Feeds and sitemaps need
     # absolute URLs; without this, only development falls back to the request's host.
     SITE_URL: str | None = None
+
+    # The zone in which authors enter times (scheduled publishing) and see them shown.
+    TIMEZONE = "Europe/London"
+    # A function returning the current aware UTC time; None: the real clock. For tests.
+    CLOCK = None
 
     ARTICLES_PER_PAGE = 10
     HOME_LATEST_ARTICLES = 10
@@ -120,6 +126,13 @@ def complete_and_check(app: Flask) -> None:
     for name in ("LOGIN_ATTEMPTS_LIMIT", "LOGIN_ATTEMPTS_WINDOW"):
         if not (isinstance(config[name], int) and config[name] >= 1):
             raise ConfigurationError(f"{name} must be a whole number from 1 up.")
+    try:
+        ZoneInfo(config["TIMEZONE"])
+    except (ValueError, ZoneInfoNotFoundError) as error:
+        raise ConfigurationError(
+            f"TIMEZONE is {config['TIMEZONE']!r}, which is not a time zone; use a name "
+            "such as Europe/London."
+        ) from error
 
 
 def site_url_missing() -> ConfigurationError:

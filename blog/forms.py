@@ -5,18 +5,31 @@ domain names them as its columns (``body_markdown``, ``topic_id``). The one
 mapping between the two is ``ArticleForm.FIELD_OF``.
 """
 
-from flask_wtf import FlaskForm
-from wtforms import HiddenField, PasswordField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length
+from datetime import datetime
 
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateTimeLocalField,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.fields import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from . import clock
 from .accounts import normalise_username
-from .models import Article
+from .models import Article, ArticleRevision
 from .publishing import ArticleInput
 from .rules import (
     MAX_PASSWORD_LENGTH,
     MAX_SUMMARY_LENGTH,
     MAX_TITLE_LENGTH,
     MAX_USERNAME_LENGTH,
+    MIN_PASSWORD_LENGTH,
     whole_number,
 )
 
@@ -46,7 +59,23 @@ def _topic_id(value: object) -> int | None:
     return whole_number(str(value) if value is not None else None)
 
 
-class ArticleForm(FlaskForm):
+class DomainForm(FlaskForm):
+    """A form that shows the write side's problems, which use the domain's field names."""
+
+    # The form field that shows each domain field, where their names differ.
+    FIELD_OF: dict[str, str] = {}
+
+    def show_problems(self, problems: dict[str, str]) -> None:
+        """Show each problem beside the field it is about, or above the form if none is."""
+        for name, message in problems.items():
+            field = self._fields.get(self.FIELD_OF.get(name, name))
+            if field is None:
+                self.form_errors.append(message)
+            else:
+                field.errors = [message]
+
+
+class ArticleForm(DomainForm):
     title = StringField("Title", render_kw={"autocomplete": "off", "maxlength": MAX_TITLE_LENGTH})
     summary = TextAreaField(
         "Summary",
@@ -60,12 +89,41 @@ class ArticleForm(FlaskForm):
         description="The address of the article. Leave empty to make it from the title.",
         render_kw={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"},
     )
+    publish_at = DateTimeLocalField(
+        "Publish at",
+        format="%Y-%m-%dT%H:%M",
+        validators=[Optional()],
+        invalid_value_message="Enter a date and time, such as 2026-12-07 09:00.",
+        description="Only for “Schedule”: the date and time, in the site's time zone.",
+    )
+    # The version the author started from, so a save over someone else's is not silent.
+    based_on = HiddenField()
     publish = SubmitField("Publish")
+    schedule = SubmitField("Schedule")
     save_draft = SubmitField("Save draft")
     preview = SubmitField("Preview")
 
-    # The form field that shows each ArticleInput field, where their names differ.
     FIELD_OF = {"body_markdown": "body", "topic_id": "topic"}
+
+    def publish_at_utc(self) -> datetime | None:
+        """Return the chosen publication time in UTC, or None; a skipped local time is an error."""
+        if not self.schedule.data:
+            return None
+        if self.publish_at.data is None:
+            self.publish_at.errors = ["Enter the date and time to publish at."]
+            return None
+        try:
+            return clock.from_site_time(self.publish_at.data)
+        except clock.NonexistentTime:
+            self.publish_at.errors = [
+                f"{self.publish_at.data:%H:%M} on {self.publish_at.data:%d %B %Y} does not exist "
+                "here: the clocks go forward then. Choose another time."
+            ]
+            return None
+
+    def based_on_version(self) -> int | None:
+        """Return the version number the author started from, if the form says."""
+        return whole_number(self.based_on.data)
 
     def to_input(self) -> ArticleInput:
         """Return what the author typed, as the write side takes it."""
@@ -77,8 +135,8 @@ class ArticleForm(FlaskForm):
             slug=self.slug.data or "",
         )
 
-    def fill_from(self, article: Article) -> None:
-        """Put ``article``'s current text into the fields."""
+    def fill_from(self, article: Article | ArticleRevision) -> None:
+        """Put the text of ``article`` (or of one of its versions) into the fields."""
         data = ArticleInput.of(article)
         self.title.data = data.title
         self.summary.data = data.summary
@@ -86,11 +144,46 @@ class ArticleForm(FlaskForm):
         self.topic.data = data.topic_id
         self.slug.data = data.slug
 
-    def show_problems(self, problems: dict[str, str]) -> None:
-        """Show each of the write side's problems beside the field it is about."""
-        for name, message in problems.items():
-            field = self._fields.get(self.FIELD_OF.get(name, name))
-            if field is None:
-                self.form_errors.append(message)
-            else:
-                field.errors = [message]
+
+def _new_password(label: str) -> PasswordField:
+    return PasswordField(
+        label,
+        validators=[InputRequired("Enter a password."), Length(max=MAX_PASSWORD_LENGTH)],
+        description=f"At least {MIN_PASSWORD_LENGTH} characters. A few unrelated words work well.",
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class NewAccountForm(DomainForm):
+    display_name = StringField(
+        "Name", description="As readers see it on bylines.", render_kw={"autocomplete": "off"}
+    )
+    username = StringField(
+        "Username",
+        filters=[_username],
+        render_kw={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"},
+    )
+    role = SelectField(
+        "Role", choices=[SelectChoice("author", "Author"), SelectChoice("editor", "Editor")]
+    )
+    submit = SubmitField("Create the account")
+
+
+class DisplayNameForm(DomainForm):
+    display_name = StringField("Name", description="As readers see it on your articles.")
+    save_name = SubmitField("Save the name")
+
+
+class ChangePasswordForm(DomainForm):
+    current_password = PasswordField(
+        "Current password",
+        validators=[InputRequired("Enter your current password.")],
+        render_kw={"autocomplete": "current-password"},
+    )
+    password = _new_password("New password")
+    change_password = SubmitField("Change the password")
+
+
+class SetPasswordForm(DomainForm):
+    password = _new_password("New password")
+    submit = SubmitField("Set the password")

@@ -19,7 +19,7 @@ from sqlalchemy import (
     and_,
 )
 from sqlalchemy.engine import Dialect
-from sqlalchemy.ext.hybrid import hybrid_property
+from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -40,6 +40,8 @@ else:
 
 DRAFT = "draft"
 PUBLISHED = "published"
+# Where an article stands for its authors, from Article.state_at.
+STATES = ("draft", "scheduled", "published", "pending", "deleted")
 
 # The key of the listing indexes, after the topic where there is one.
 VISIBLE_LISTING = ("status", "published_at", "id", "deleted_at")
@@ -84,7 +86,16 @@ class Author(UserMixin, Model):
     # "!" never matches a werkzeug hash: an account that cannot log in.
     password_hash: Mapped[str] = mapped_column(String(255), default="!")
     is_editor: Mapped[bool] = mapped_column(default=False)
+    # A deactivated account cannot log in; its articles keep their byline.
+    is_active: Mapped[bool] = mapped_column(default=True)
+    # Part of every login session's id: moving it on ends every session of the
+    # account (logging out, a password change, deactivation), even a copied cookie.
+    session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+    def get_id(self) -> str:
+        """Return what a login session stores: the account and its session version."""
+        return f"{self.id}:{self.session_version}"
 
     def set_password(self, password: str) -> None:
         """Store a salted hash of ``password``, never the password itself."""
@@ -102,6 +113,26 @@ class Author(UserMixin, Model):
 
     def __repr__(self) -> str:
         return f"<Author {self.username}>"
+
+
+class PasswordLink(Model):
+    """A one-time link that lets an account holder set a password, valid for a while.
+
+    Only a hash of the secret in the link is stored, so the table cannot be
+    used to log in to anything.
+    """
+
+    __tablename__ = "password_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("authors.id"), index=True)
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("authors.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    author: Mapped[Author] = relationship(foreign_keys=[author_id])
 
 
 class Topic(Model):
@@ -145,9 +176,13 @@ class Article(Model):
     status: Mapped[str] = mapped_column(String(16), default=DRAFT)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
-    # Set once, at first publication, and never changed: the date readers see,
-    # the feed's pubDate and part of the feed guid.
+    # When readers first see it: set when it is published (now, or a scheduled
+    # time), movable only until that time comes, then never changed. The date
+    # readers see, the feed's pubDate and part of the feed guid.
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Changes saved to a live article without publishing them: the number of the
+    # revision that holds them. The live columns above stay what readers see.
+    pending_revision: Mapped[int | None]
     # Soft delete: an editor can bring the article back.
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     author_id: Mapped[int] = mapped_column(ForeignKey("authors.id"))
@@ -156,20 +191,36 @@ class Article(Model):
     author: Mapped[Author] = relationship(lazy="joined", innerjoin=True)
     topic: Mapped[Topic] = relationship(lazy="joined", innerjoin=True)
 
-    @hybrid_property
-    def is_visible(self) -> bool:
-        """Whether readers and feed pollers may see this article: the one rule for it.
+    @hybrid_method
+    def is_visible_at(self, moment: datetime) -> bool:
+        """Whether readers and feed pollers may see this article at ``moment``: the one rule.
 
-        Used in Python on a loaded article, and in SQL (``where(Article.is_visible)``)
-        by every page, feed and sitemap query.
+        Published, not deleted, and its publication time has come (an article can
+        be scheduled). Used in Python on a loaded article, and in SQL
+        (``where(Article.is_visible_at(now))``) by every page, feed and sitemap query.
         """
-        return self.status == PUBLISHED and self.deleted_at is None
+        return (
+            self.status == PUBLISHED
+            and self.deleted_at is None
+            and self.published_at is not None
+            and self.published_at <= moment
+        )
 
-    @is_visible.inplace.expression
+    @is_visible_at.inplace.expression  # type: ignore[attr-defined]  # typed as a plain method
     @classmethod
-    def _is_visible_in_sql(cls) -> ColumnElement[bool]:
+    def _is_visible_at_in_sql(cls, moment: datetime) -> ColumnElement[bool]:
         # The same rule as above, written for SQL.
-        return and_(cls.status == PUBLISHED, cls.deleted_at.is_(None))
+        return and_(cls.status == PUBLISHED, cls.deleted_at.is_(None), cls.published_at <= moment)
+
+    def state_at(self, moment: datetime) -> str:
+        """Return where the article stands for its authors: one of ``STATES``."""
+        if self.deleted_at is not None:
+            return "deleted"
+        if self.status == DRAFT:
+            return "draft"
+        if not self.is_visible_at(moment):
+            return "scheduled"
+        return "pending" if self.pending_revision is not None else "published"
 
     def __repr__(self) -> str:
         return f"<Article {self.slug}>"

@@ -1,10 +1,12 @@
 """What templates share: date formatting, site details and feed links."""
 
+import difflib
 from datetime import datetime
 from typing import Any
 
 from flask import Flask, current_app, request
 
+from . import clock
 from .config import site_url_missing
 
 MONTHS = (
@@ -18,6 +20,22 @@ def long_date(moment: datetime | None) -> str:
     if moment is None:
         return ""
     return f"{moment.day} {MONTHS[moment.month - 1]} {moment.year}"
+
+
+def site_datetime(moment: datetime | None) -> str:
+    """Write a time in the site's zone, e.g. "7 December 2026, 09:00 GMT"."""
+    if moment is None:
+        return ""
+    local = clock.to_site_time(moment)
+    return f"{long_date(local)}, {local:%H:%M} {local.tzname()}"
+
+
+def text_difference(old: str, new: str) -> list[str]:
+    """Return the lines of a unified diff from ``old`` to ``new``, for an author to compare."""
+    lines = difflib.unified_diff(
+        old.splitlines(), new.splitlines(), "newer version", "your text", lineterm="", n=2
+    )
+    return list(lines)
 
 
 def site_url() -> str:
@@ -37,6 +55,8 @@ def absolute_url(path: str) -> str:
 
 def init_app(app: Flask) -> None:
     app.add_template_filter(long_date)
+    app.add_template_filter(site_datetime)
+    app.add_template_global(clock.now, "now")
     app.add_template_global(absolute_url)
 
     @app.context_processor

@@ -14,10 +14,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from . import cache
+from . import cache, clock, queries
 from .content import render_markdown
 from .extensions import db
 from .models import (
@@ -29,7 +29,6 @@ from .models import (
     Author,
     SlugRedirect,
     Topic,
-    utc_now,
 )
 from .rules import MAX_BODY_LENGTH, MAX_SUMMARY_LENGTH, MAX_TITLE_LENGTH, InvalidInput
 from .slugs import slug_problem, slugify
@@ -132,25 +131,71 @@ def _slug_taken_message(slug: str) -> str:
     return f"“{slug}” is already in use; choose another slug."
 
 
+@dataclass
+class EditConflict(Exception):
+    """Someone saved the article after the version a save was based on; nothing was saved."""
+
+    latest: int
+
+
 def save_article(
     article: Article | None,
     data: ArticleInput,
     *,
     by: Author,
     publish: bool,
+    publish_at: datetime | None = None,
+    based_on: int | None = None,
     now: datetime | None = None,
 ) -> Article:
-    """Create (``article`` None) or update an article from ``data``; raise InvalidInput."""
+    """Create (``article`` None) or update an article from ``data``.
+
+    ``publish`` puts it before readers, at ``publish_at`` when given (scheduled),
+    else now. Without ``publish``, a new or unpublished article is saved as a
+    draft, and a live one keeps its live version while the new text waits as
+    pending changes. ``based_on`` is the version the author started from: a
+    save over a newer one raises EditConflict. Bad input raises InvalidInput.
+    """
     data = data.normalised()
-    if errors := article_problems(data, article):
+    now = now or clock.now()
+    errors = article_problems(data, article)
+    if (
+        publish
+        and publish_at is not None
+        and (problem := _schedule_problem(article, publish_at, now))
+    ):
+        errors["publish_at"] = problem
+    if errors:
         raise InvalidInput(errors)
-    now = now or utc_now()
+    if article is not None and based_on is not None:
+        _refuse_if_stale(article, based_on)
+    if article is not None and not publish and article.is_visible_at(now):
+        return _save_pending(article, data, by=by, now=now)
+
     topic = db.session.get_one(Topic, data.topic_id)
-    was_visible = article is not None and article.is_visible
+    was_visible = article is not None and article.is_visible_at(now)
     feeds = {topic} if article is None else {topic, article.topic}
     if article is None:
         article = Article(author=by, created_at=now)
+    _apply_text(article, data, topic)
+    action = _set_publication(article, publish=publish, publish_at=publish_at, now=now)
+    article.updated_at = now
 
+    # Added only now, complete: an autoflush must never see a half-built article.
+    db.session.add(article)
+    _record_revision(article, data, by, now)
+    _finish(
+        article,
+        action,
+        by=by,
+        now=now,
+        feeds=feeds if publish or was_visible else (),
+        stamp=was_visible or article.is_visible_at(now),
+    )
+    return article
+
+
+def _apply_text(article: Article, data: ArticleInput, topic: Topic) -> None:
     new_slug = data.effective_slug
     if article.slug and article.slug != new_slug:
         _move_slug(article, article.slug, new_slug)
@@ -160,17 +205,78 @@ def save_article(
     article.body_markdown = data.body_markdown
     article.body_html = render_markdown(data.body_markdown)
     article.topic = topic
-    article.status = PUBLISHED if publish else DRAFT
-    if publish and article.published_at is None:
-        article.published_at = now
-    article.updated_at = now
+    # Whatever was pending is now either live or the current draft.
+    article.pending_revision = None
 
-    # Added only now, complete: an autoflush must never see a half-built article.
-    db.session.add(article)
-    _record_revision(article, by, now)
-    action = "published" if publish else "saved as a draft"
-    _finish(article, action, by=by, now=now, feeds=feeds if publish or was_visible else ())
+
+def _set_publication(
+    article: Article, *, publish: bool, publish_at: datetime | None, now: datetime
+) -> str:
+    """Set the status and publication time; return the action to record."""
+    has_appeared = article.published_at is not None and article.published_at <= now
+    if not publish:
+        article.status = DRAFT
+        if not has_appeared:
+            # A scheduled article taken back to draft was never seen: no date to keep.
+            article.published_at = None
+        return "saved as a draft"
+    article.status = PUBLISHED
+    if publish_at is not None:
+        article.published_at = publish_at
+        return "scheduled"
+    if not has_appeared:
+        article.published_at = now
+    return "published"
+
+
+def _schedule_problem(article: Article | None, publish_at: datetime, now: datetime) -> str | None:
+    if publish_at <= now:
+        return "That time has already passed. Choose a later time, or publish now."
+    if article is not None and article.published_at is not None and article.published_at <= now:
+        # Its feed id and date are fixed from its first appearance.
+        return "This article has already been published, so it cannot be scheduled; publish it now."
+    return None
+
+
+def _refuse_if_stale(article: Article, based_on: int) -> None:
+    latest = queries.latest_revision_number(article)
+    if latest != based_on:
+        raise EditConflict(latest=latest)
+
+
+def _save_pending(article: Article, data: ArticleInput, *, by: Author, now: datetime) -> Article:
+    """Keep ``data`` as the article's pending changes; what readers see stays as it is."""
+    revision = _record_revision(article, data, by, now, status=DRAFT)
+    article.pending_revision = revision.number
+    _finish(article, "saved changes to publish later", by=by, now=now, feeds=())
     return article
+
+
+def pending_text(article: Article) -> ArticleRevision | None:
+    """Return the revision holding ``article``'s pending changes, if it has any."""
+    if article.pending_revision is None:
+        return None
+    return db.session.scalar(
+        select(ArticleRevision).where(
+            ArticleRevision.article_id == article.id,
+            ArticleRevision.number == article.pending_revision,
+        )
+    )
+
+
+def publish_pending(article: Article, *, by: Author, now: datetime | None = None) -> Article:
+    """Put ``article``'s pending changes before readers."""
+    pending = pending_text(article)
+    if pending is None:
+        raise InvalidInput({"pending": "This article has no changes waiting to be published."})
+    return save_article(article, ArticleInput.of(pending), by=by, publish=True, now=now)
+
+
+def discard_pending(article: Article, *, by: Author, now: datetime | None = None) -> None:
+    """Forget ``article``'s pending changes; they stay in its history."""
+    now = now or clock.now()
+    article.pending_revision = None
+    _finish(article, "discarded pending changes", by=by, now=now, feeds=())
 
 
 def restore_revision(
@@ -183,35 +289,46 @@ def restore_revision(
 
 
 def unpublish(article: Article, *, by: Author, now: datetime | None = None) -> None:
-    """Take ``article`` off the site and out of the feeds, keeping it as a draft."""
-    now = now or utc_now()
-    article.status = DRAFT
+    """Take ``article`` off the site and out of the feeds (or off the schedule), as a draft."""
+    now = now or clock.now()
+    _set_publication(article, publish=False, publish_at=None, now=now)
     article.updated_at = now
     _finish(article, "unpublished", by=by, now=now, feeds={article.topic})
 
 
 def delete(article: Article, *, by: Author, now: datetime | None = None) -> None:
     """Hide ``article`` everywhere; an editor can undo it with ``undelete``."""
-    now = now or utc_now()
+    now = now or clock.now()
     article.deleted_at = article.updated_at = now
     _finish(article, "deleted", by=by, now=now, feeds={article.topic})
 
 
 def undelete(article: Article, *, by: Author, now: datetime | None = None) -> None:
     """Bring back a deleted article, with the status it had."""
-    now = now or utc_now()
+    now = now or clock.now()
     article.deleted_at = None
     article.updated_at = now
     _finish(article, "brought back", by=by, now=now, feeds={article.topic})
 
 
 def _finish(
-    article: Article, action: str, *, by: Author, now: datetime, feeds: Iterable[Topic]
+    article: Article,
+    action: str,
+    *,
+    by: Author,
+    now: datetime,
+    feeds: Iterable[Topic],
+    stamp: bool = True,
 ) -> None:
-    """Record ``action``, stamp the feeds it changes, commit, and drop those cached feeds."""
+    """Record ``action``, commit, and drop the cached ``feeds``; ``stamp`` them as changed now.
+
+    A feed is stamped only when what it shows changes now; a scheduled article
+    changes its feeds later (their Last-Modified is then its publication time),
+    but the cached feeds are dropped at once, to be rebuilt knowing when it is due.
+    """
     feeds = set(feeds)
     db.session.add(ArticleEvent(article_id=article.id, action=action, by_id=by.id, created_at=now))
-    for topic in feeds:
+    for topic in feeds if stamp else ():
         # Only forward, so servers whose clocks disagree slightly never send a
         # poller an older Last-Modified than one it has already seen.
         topic.feed_changed_at = max(topic.feed_changed_at, now)
@@ -224,6 +341,9 @@ def _finish(
         if _slug_taken(slug, article):
             # Two authors claimed the same slug at the same moment; the other save won.
             raise InvalidInput({"slug": _slug_taken_message(slug)}) from error
+        if article.id is not None and db.session.get(Article, article.id) is not None:
+            # Two saves of one article took the same version number; the other won.
+            raise EditConflict(latest=queries.latest_revision_number(article)) from error
         raise
     if feeds:
         cache.invalidate(scopes)
@@ -241,20 +361,19 @@ def _move_slug(article: Article, old_slug: str, new_slug: str) -> None:
     db.session.add(SlugRedirect(old_slug=old_slug, article=article))
 
 
-def _record_revision(article: Article, by: Author, now: datetime) -> ArticleRevision:
+def _record_revision(
+    article: Article, data: ArticleInput, by: Author, now: datetime, *, status: str | None = None
+) -> ArticleRevision:
     db.session.flush()
-    last = db.session.scalar(
-        select(func.max(ArticleRevision.number)).where(ArticleRevision.article_id == article.id)
-    )
     revision = ArticleRevision(
         article_id=article.id,
-        number=(last or 0) + 1,
-        title=article.title,
-        slug=article.slug,
-        summary=article.summary,
-        body_markdown=article.body_markdown,
-        status=article.status,
-        topic_id=article.topic_id,
+        number=queries.latest_revision_number(article) + 1,
+        title=data.title,
+        slug=data.effective_slug,
+        summary=data.summary,
+        body_markdown=data.body_markdown,
+        status=status or article.status,
+        topic_id=data.topic_id,
         saved_by_id=by.id,
         created_at=now,
     )
@@ -268,7 +387,7 @@ def create_topic(
     """Create a topic whose intro is rendered and cleaned once, now; raise InvalidInput."""
     if problem := slug_problem(slug):
         raise InvalidInput({"slug": problem})
-    now = now or utc_now()
+    now = now or clock.now()
     topic = Topic(
         slug=slug,
         title=title,

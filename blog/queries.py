@@ -1,7 +1,7 @@
 """The read side: what readers, feed pollers and authors are shown, as selects or lookups.
 
-What readers may see is decided by one rule, ``Article.is_visible``; every
-reader-facing query here starts from ``visible_articles``.
+What readers may see is decided by one rule, ``Article.is_visible_at``, applied
+at ``clock.now()``; every reader-facing query here starts from ``visible_articles``.
 """
 
 from datetime import datetime
@@ -10,15 +10,16 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Row, Select, func, select
 from sqlalchemy.orm import joinedload
 
+from . import clock
 from .extensions import db
-from .models import Article, ArticleEvent, ArticleRevision, Author, SlugRedirect, Topic
+from .models import PUBLISHED, Article, ArticleEvent, ArticleRevision, Author, SlugRedirect, Topic
 
 
 def visible_articles() -> Select[Article]:
-    """Select every article a reader may see, newest first."""
+    """Select every article a reader may see now, newest first."""
     return (
         select(Article)
-        .where(Article.is_visible)
+        .where(Article.is_visible_at(clock.now()))
         .order_by(Article.published_at.desc(), Article.id.desc())
     )
 
@@ -68,7 +69,21 @@ def moved_article_slug(old_slug: str) -> str | None:
     return db.session.scalar(
         select(Article.slug)
         .join(SlugRedirect, SlugRedirect.article_id == Article.id)
-        .where(SlugRedirect.old_slug == old_slug, Article.is_visible)
+        .where(SlugRedirect.old_slug == old_slug, Article.is_visible_at(clock.now()))
+    )
+
+
+def next_scheduled_publication() -> datetime | None:
+    """Return when the next scheduled article appears to readers (None: none is waiting).
+
+    Anything cached about what readers see must expire by then.
+    """
+    return db.session.scalar(
+        select(func.min(Article.published_at)).where(
+            Article.status == PUBLISHED,
+            Article.deleted_at.is_(None),
+            Article.published_at > clock.now(),
+        )
     )
 
 
@@ -118,6 +133,14 @@ def revision_or_404(article: Article, number: int) -> ArticleRevision:
             ArticleRevision.article_id == article.id, ArticleRevision.number == number
         )
     )
+
+
+def latest_revision_number(article: Article) -> int:
+    """Return the number of ``article``'s newest version (0 before its first save)."""
+    number = db.session.scalar(
+        select(func.max(ArticleRevision.number)).where(ArticleRevision.article_id == article.id)
+    )
+    return number or 0
 
 
 def revisions(article: Article) -> list[ArticleRevision]:

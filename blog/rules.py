@@ -17,8 +17,10 @@ MAX_BODY_LENGTH = 200_000
 
 MAX_USERNAME_LENGTH = 64
 MAX_DISPLAY_NAME_LENGTH = 120
-MIN_PASSWORD_LENGTH = 10
+MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 1024
+# How long a one-time set-password link an editor hands on stays usable.
+PASSWORD_LINK_HOURS = 48
 
 
 @dataclass

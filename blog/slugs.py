@@ -11,6 +11,7 @@ from .rules import MAX_SLUG_LENGTH
 RESERVED_SLUGS = frozenset(
     {
         "about",
+        "account",
         "admin",
         "api",
         "dashboard",
@@ -23,6 +24,8 @@ RESERVED_SLUGS = frozenset(
         "history",
         "login",
         "logout",
+        "manage",
+        "password",
         "preview",
         "robots.txt",
         "search",

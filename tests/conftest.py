@@ -242,6 +242,27 @@ def sql_statements(app: Flask) -> Callable[[], AbstractContextManager[list[str]]
     return collect
 
 
+class SteppedClock:
+    """A clock for the app's CLOCK setting that moves only when a test moves it."""
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, by: timedelta) -> None:
+        self.now += by
+
+
+@pytest.fixture
+def clock(app: Flask) -> SteppedClock:
+    """Stop the app's clock at START; ``clock.advance(...)`` moves it on."""
+    stepped = SteppedClock(START)
+    app.config["CLOCK"] = stepped
+    return stepped
+
+
 @pytest.fixture
 def auth(client: FlaskClient) -> AuthActions:
     return AuthActions(client)

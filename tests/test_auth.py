@@ -101,7 +101,7 @@ def test_create_author_prompts_for_the_password_when_not_given(runner, auth):
         (["create-author", "ada", "--password", "another long one"], "already exists"),
         (["create-author", "ADA\u200b", "--password", "another long one"], "already exists"),
         (["create-author", "x" * 65, "--password", "another long one"], "at most 64"),
-        (["create-author", "newbie", "--password", "short"], "at least 10 characters"),
+        (["create-author", "newbie", "--password", "short"], "at least 12 characters"),
         (["set-password", "nobody", "--password", "long enough now"], "no author called"),
     ],
 )

@@ -72,7 +72,9 @@ def test_account_and_migration_commands_run_without_site_url_or_secret_key(monke
     runner = CliRunner()
     migrated = runner.invoke(flask_command, ["db", "upgrade"])
     assert migrated.exit_code == 0, migrated.output
-    created = runner.invoke(flask_command, ["create-author", "ada", "--password", "long enough"])
+    created = runner.invoke(
+        flask_command, ["create-author", "ada", "--password", "long enough here"]
+    )
     assert created.exit_code == 0, created.output
     assert "Created author 'ada'." in created.output
     with pytest.raises(ConfigurationError, match="SECRET_KEY is not set"):

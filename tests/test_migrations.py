@@ -8,11 +8,11 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import MetaData, func, insert, inspect, select
+from sqlalchemy import MetaData, func, insert, inspect, select, text
 
 from blog import create_app
 from blog.extensions import db
-from blog.models import ArticleEvent, ArticleRevision, Author, Topic
+from blog.models import Article, ArticleEvent, ArticleRevision, Author, Topic
 from tests.conftest import postgresql_options, reset_postgresql_schema
 from tests.helpers import TEST_DATABASE_URL
 
@@ -224,3 +224,40 @@ def test_upgrading_stores_every_username_in_its_normal_form_and_keeps_them_disti
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert len(warnings) == 2
     assert "Username 'Ada' (account 1)" in warnings[0] and "now 'ada-1'" in warnings[0]
+
+
+def test_editorial_upgrades_keep_existing_accounts_and_articles_and_downgrade(
+    empty_database_app,
+):
+    app = empty_database_app
+    when = datetime(2025, 3, 1, tzinfo=UTC)
+    with app.app_context():
+        upgrade(revision="3f8a6c1d2e47")
+        with db.engine.begin() as connection:
+            old = MetaData()
+            old.reflect(connection)
+            rows = {
+                "authors": {"id": 1, "username": "ada", "display_name": "Ada", "password_hash": "!",
+                            "is_editor": True, "created_at": when},
+                "topics": {"id": 1, "slug": "t", "title": "T", "intro_markdown": "",
+                           "intro_html": "", "created_at": when, "feed_changed_at": when},
+                "articles": {"id": 1, "slug": "a", "title": "A", "summary": "",
+                             "body_markdown": "Kept.", "body_html": "<p>Kept.</p>",
+                             "status": "published", "created_at": when, "updated_at": when,
+                             "published_at": when, "author_id": 1, "topic_id": 1},
+            }  # fmt: skip
+            for table, row in rows.items():
+                connection.execute(insert(old.tables[table]), row)
+        upgrade()
+        author = db.session.scalars(select(Author)).one()
+        article = db.session.scalars(select(Article)).one()
+        assert (author.is_active, author.session_version) == (True, 1)
+        assert (article.body_html, article.pending_revision) == ("<p>Kept.</p>", None)
+        assert article.is_visible_at(when)
+        db.session.remove()
+        downgrade(revision="3f8a6c1d2e47")
+        assert "password_links" not in table_names(app)
+        kept = db.session.execute(text("SELECT username FROM authors")).scalars().all()
+        assert kept == ["ada"]
+        assert db.session.execute(text("SELECT body_markdown FROM articles")).scalar() == "Kept."
+        db.session.remove()

@@ -72,6 +72,7 @@ def confirm_logout() -> str:
 @login_required
 def logout() -> Response:
     # CSRFProtect has already refused a post without a valid token.
+    accounts.log_out(current_user._get_current_object())
     logout_user()
     flash("You have logged out.", "success")
     return redirect(url_for("reading.home"))

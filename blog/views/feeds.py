@@ -57,7 +57,13 @@ def _feed_response(scope: str, feed_format: str, source: Callable[[], FeedSource
     def build() -> BuiltFeed:
         feed_source = source()
         body = build_document(feed_source)
-        return BuiltFeed(body=body, etag=etag_for(body), last_modified=feed_source.changed_at)
+        return BuiltFeed(
+            body=body,
+            etag=etag_for(body),
+            last_modified=feed_source.changed_at,
+            # What readers see changes by itself when a scheduled article appears.
+            expires_at=queries.next_scheduled_publication(),
+        )
 
     feed = feed_cache().get_or_build(scope, f"{feed_format}|{site_url()}", build)
     response = Response(feed.body, content_type=f"{mimetype}; charset=utf-8")
@@ -84,6 +90,10 @@ def _feed_source(topic: Topic | None) -> FeedSource:
         rss = url_for("feeds.topic_rss", slug=topic.slug)
         json = url_for("feeds.topic_json", slug=topic.slug)
         changed_at = topic.feed_changed_at
+    newest = articles[0].published_at if articles else None
+    if newest is not None and (changed_at is None or newest > changed_at):
+        # A scheduled article changes the feed when it appears, not when it was saved.
+        changed_at = newest
     return FeedSource(
         title=title,
         description=description,

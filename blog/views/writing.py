@@ -4,9 +4,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from .. import publishing, queries
+from .. import clock, publishing, queries
 from ..forms import ArticleForm
 from ..models import Article
+from ..presentation import site_datetime, text_difference
 from ..rules import MAX_ID, InvalidInput
 
 bp = Blueprint("writing", __name__)
@@ -59,7 +60,7 @@ def _article_form(article: Article | None) -> tuple[str, int] | Response:
     form = ArticleForm()
     form.topic.choices = [(topic.id, topic.title) for topic in queries.all_topics()]
     if not form.is_submitted() and article is not None:
-        form.fill_from(article)
+        _fill_for_editing(form, article)
     if not form.validate_on_submit():
         return _edit_page(form, article, status=400 if form.errors else 200)
     if form.preview.data:
@@ -67,17 +68,66 @@ def _article_form(article: Article | None) -> tuple[str, int] | Response:
         form.show_problems(preview.problems)
         return _edit_page(form, article, preview=preview)
 
-    publish = bool(form.publish.data)
+    publish = bool(form.publish.data or form.schedule.data)
+    publish_at = form.publish_at_utc()
+    if form.publish_at.errors:
+        return _edit_page(form, article, status=400)
     try:
-        saved = publishing.save_article(article, form.to_input(), by=current_user, publish=publish)
+        saved = publishing.save_article(
+            article,
+            form.to_input(),
+            by=current_user,
+            publish=publish,
+            publish_at=publish_at,
+            based_on=form.based_on_version(),
+        )
     except InvalidInput as invalid:
         form.show_problems(invalid.errors)
         return _edit_page(form, article, status=400)
-    if publish:
-        flash(f"Published “{saved.title}”.", "success")
+    except publishing.EditConflict as conflict:
+        return _conflict_page(form, article, conflict.latest)
+    flash(_saved_message(saved), "success")
+    if saved.is_visible_at(clock.now()) and saved.pending_revision is None:
         return redirect(url_for("reading.article", slug=saved.slug))
-    flash(f"Saved “{saved.title}” as a draft. Readers cannot see it until you publish.", "success")
     return redirect(url_for("writing.edit", slug=saved.slug))
+
+
+def _fill_for_editing(form: ArticleForm, article: Article) -> None:
+    """Fill the form with the text the author goes on from: pending changes, else the article."""
+    form.fill_from(publishing.pending_text(article) or article)
+    form.based_on.data = str(queries.latest_revision_number(article))
+    if article.state_at(clock.now()) == "scheduled" and article.published_at is not None:
+        form.publish_at.data = clock.to_site_time(article.published_at).replace(tzinfo=None)
+
+
+def _saved_message(article: Article) -> str:
+    state = article.state_at(clock.now())
+    if state == "published":
+        return f"Published “{article.title}”."
+    if state == "pending":
+        return (
+            f"Saved your changes to “{article.title}”. Readers still see the published version "
+            "until you publish the changes."
+        )
+    if state == "scheduled":
+        assert article.published_at is not None
+        return f"Scheduled “{article.title}” for {site_datetime(article.published_at)}."
+    return f"Saved “{article.title}” as a draft. Readers cannot see it until you publish."
+
+
+def _conflict_page(form: ArticleForm, article: Article | None, latest: int) -> tuple[str, int]:
+    """Show the author that someone saved first, keeping their text for a deliberate save."""
+    assert article is not None  # only an existing article can be saved over
+    newer = queries.revision_or_404(article, latest)
+    form.based_on.data = str(latest)
+    page = render_template(
+        "writing/conflict.html",
+        form=form,
+        article=article,
+        newer=newer,
+        difference=text_difference(newer.body_markdown, form.body.data or ""),
+    )
+    return page, 409
 
 
 def _edit_page(
@@ -89,6 +139,41 @@ def _edit_page(
 ) -> tuple[str, int]:
     page = render_template("writing/edit.html", form=form, article=article, preview=preview)
     return page, status
+
+
+@bp.get("/<slug:slug>/pending")
+def pending(slug: str) -> str:
+    article = _editable(slug)
+    changes = publishing.pending_text(article)
+    if changes is None:
+        abort(404)
+    preview = publishing.preview_article(article, publishing.ArticleInput.of(changes))
+    return render_template(
+        "writing/pending.html", article=article, changes=changes, preview=preview
+    )
+
+
+@bp.post("/<slug:slug>/pending/publish")
+def publish_pending(slug: str) -> Response:
+    article = _editable(slug)
+    try:
+        saved = publishing.publish_pending(article, by=current_user)
+    except InvalidInput as invalid:
+        flash(f"The changes could not be published: {invalid}", "error")
+        return redirect(url_for("writing.edit", slug=article.slug))
+    flash(f"Published the changes to “{saved.title}”.", "success")
+    return redirect(url_for("reading.article", slug=saved.slug))
+
+
+@bp.post("/<slug:slug>/pending/discard")
+def discard_pending(slug: str) -> Response:
+    article = _editable(slug)
+    publishing.discard_pending(article, by=current_user)
+    flash(
+        f"Discarded the unpublished changes to “{article.title}”; they stay in its history.",
+        "success",
+    )
+    return redirect(url_for("writing.edit", slug=article.slug))
 
 
 @bp.get("/<slug:slug>/history")
