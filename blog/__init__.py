@@ -4,7 +4,6 @@ import os
 from typing import Any
 
 from flask import Flask
-from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import ConfigurationError
 
@@ -26,12 +25,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     else:
         app.config.from_mapping(test_config)
     config.complete_and_check(app)
-    if app.config["PROXY_COUNT"]:
-        # The client's address, scheme and host as the trusted proxies saw them.
-        count = app.config["PROXY_COUNT"]
-        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
-            app.wsgi_app, x_for=count, x_proto=count, x_host=count
-        )
+    # The client's address, scheme and host as the trusted proxies (if any) saw them.
+    from . import proxy
+
+    proxy.init_app(app)
 
     # Extensions and the services behind them.
     from . import accounts, cache
