@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app wsgi
 PORT   ?= 5000
 
-.PHONY: run test lint bench author install dev clean secret-key
+.PHONY: run test lint bench bench-http soak author install dev clean secret-key
 
 # A local development server: debug mode, plain HTTP, the request's host for absolute URLs.
 run: export FLASK_DEBUG := 1
@@ -25,6 +25,15 @@ author: $(VENV)/.installed secret-key
 # Timings and query plans at 100,000 articles; see bench/README.md.
 bench: $(VENV)/.dev-installed
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+# Requests per second under gunicorn and nginx, beside a bare Flask app (needs wrk).
+# Quick: make bench-http BENCH_ARGS="--articles 1000 --duration 3"
+bench-http: $(VENV)/.dev-installed
+	$(BIN)/python -m bench.http $(BENCH_ARGS)
+
+# 60 s of mixed traffic at gunicorn on loopback, by hand (not in CI): make soak SOAK_ARGS=...
+soak: $(VENV)/.dev-installed
+	$(BIN)/python -m bench.soak $(SOAK_ARGS)
 
 test: $(VENV)/.dev-installed
 	$(BIN)/pytest $(PYTEST_ARGS)

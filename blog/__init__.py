@@ -25,6 +25,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     else:
         app.config.from_mapping(test_config)
     config.complete_and_check(app)
+    # The client's address, scheme and host as the trusted proxies (if any) saw them.
+    from . import proxy
+
+    proxy.init_app(app)
 
     # Extensions and the services behind them.
     from . import accounts, cache, login_limit

@@ -1,4 +1,6 @@
-"""Command-line tasks: demo content and author accounts."""
+"""Command-line tasks: demo content, author accounts, backups."""
+
+from pathlib import Path
 
 import click
 from flask import Flask
@@ -65,7 +67,41 @@ def set_password_command(username: str, password: str | None) -> None:
     click.echo(f"Password changed for {author.username!r}.")
 
 
+@click.command("backup")
+@with_appcontext
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def backup_command(path: Path) -> None:
+    """Write a consistent copy of the database to PATH, while the site keeps serving."""
+    from .backup import BackupError, backup
+
+    try:
+        click.echo(backup(path))
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+
+
+@click.command("restore")
+@with_appcontext
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Really replace everything in the database.")
+def restore_command(path: Path, yes: bool) -> None:
+    """Replace the whole database with the backup at PATH (stop the app servers first)."""
+    from .backup import BackupError, restore
+
+    if not yes:
+        raise click.ClickException(
+            f"This replaces every article, version and account with those in {path}. "
+            "Stop the app servers, then run it again with --yes."
+        )
+    try:
+        click.echo(restore(path))
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(create_author_command)
     app.cli.add_command(set_password_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)

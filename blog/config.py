@@ -12,12 +12,15 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import click
 from flask import Flask
 
+from .rules import MAX_PROXY_COUNT, whole_number
+
 # Environment variables an operator is most likely to set, and the config keys they fill.
 ENVIRONMENT_KEYS = {
     "SECRET_KEY": "SECRET_KEY",
     "DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
     "SITE_URL": "SITE_URL",
     "REDIS_URL": "REDIS_URL",
+    "PROXY_COUNT": "PROXY_COUNT",
 }
 
 
@@ -49,6 +52,11 @@ class Defaults:
     HOME_LATEST_ARTICLES = 10
     FEED_ITEMS = 20
     FEED_MAX_AGE = 300
+
+    # How many proxies (nginx, a load balancer) stand in front of the app and set the
+    # X-Forwarded-* headers. 0: none, and those headers are ignored, since any client
+    # could send them to forge its address (and so its login-attempt budget).
+    PROXY_COUNT = 0
 
     # Optional Redis, shared by every process: feed cache and the login limit.
     REDIS_URL: str | None = None
@@ -133,6 +141,7 @@ def complete_and_check(app: Flask) -> None:
             f"TIMEZONE is {config['TIMEZONE']!r}, which is not a time zone; use a name "
             "such as Europe/London."
         ) from error
+    config["PROXY_COUNT"] = _proxy_count(config.get("PROXY_COUNT"))
 
 
 def site_url_missing() -> ConfigurationError:
@@ -143,6 +152,18 @@ def site_url_missing() -> ConfigurationError:
         "SITE_URL is not set. Set it to the site's public address, such as "
         "https://example.org, so that feeds and the sitemap carry the right links."
     )
+
+
+def _proxy_count(value: object) -> int:
+    # From the environment it arrives as text; 0 is allowed, unlike in whole_number.
+    text = str(value).strip() if value is not None else "0"
+    count = 0 if text == "0" else whole_number(text, maximum=MAX_PROXY_COUNT)
+    if count is None:
+        raise ConfigurationError(
+            f"PROXY_COUNT must be the number of proxies in front of the app, from 0 to "
+            f"{MAX_PROXY_COUNT}, not {value!r}."
+        )
+    return count
 
 
 def _running_a_command() -> bool:

@@ -10,6 +10,9 @@ from dataclasses import dataclass, field
 # numbers from a URL or a form are checked against it before any query.
 MAX_ID = 2**31 - 1
 
+# More proxies than this in front of one app is a typo, not a deployment.
+MAX_PROXY_COUNT = 10
+
 MAX_TITLE_LENGTH = 200
 MAX_SUMMARY_LENGTH = 300
 MAX_SLUG_LENGTH = 200
