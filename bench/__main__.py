@@ -20,7 +20,7 @@ from flask_migrate import upgrade
 from sqlalchemy import MetaData, insert, text
 
 from blog import create_app
-from blog.cache import SITE_SCOPE, feed_cache, topic_scope
+from blog.cache import PAGES_SCOPE, SITE_SCOPE, invalidate, topic_scope
 from blog.content import render_markdown
 from blog.extensions import db
 from blog.models import PUBLISHED, Article, Author, Topic
@@ -173,7 +173,7 @@ def main() -> None:
 
         def cold_feed() -> object:
             with app.app_context():
-                feed_cache().invalidate([SITE_SCOPE, topic_scope(TOPIC)])
+                invalidate([SITE_SCOPE, PAGES_SCOPE, topic_scope(TOPIC)])
             return get(f"/topics/{TOPIC}/feed.xml")()
 
         etag = client.get("/feed.xml").headers["ETag"]
