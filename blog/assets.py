@@ -29,10 +29,8 @@ def init_app(app: Flask) -> None:
         if endpoint == "static" and "v" not in values:
             values["v"] = fingerprint(values["filename"])
 
-    serve_file = app.view_functions["static"]
-
     def static(filename: str) -> Response:
-        response: Response = serve_file(filename=filename)
+        response = app.send_static_file(filename)
         version = request.args.get("v")
         if response.status_code == 200 and version and version == fingerprint(filename):
             response.cache_control.public = True

@@ -89,7 +89,12 @@ def test_moving_a_live_article_invalidates_both_topics(site, invalidated, app):
     invalidated.clear()
     save_article(article, guide(other), by=ada, publish=True, now=START + days(1))
     assert invalidated == [
-        {cache.SITE_SCOPE, cache.PAGES_SCOPE, cache.topic_scope(TOPIC), cache.topic_scope("lithium")}
+        {
+            cache.SITE_SCOPE,
+            cache.PAGES_SCOPE,
+            cache.topic_scope(TOPIC),
+            cache.topic_scope("lithium"),
+        }
     ]
     assert topic.feed_changed_at == other.feed_changed_at == START + days(1)
 

@@ -89,7 +89,9 @@ class SiteCache:
         if lookup.generation is None:
             return
         try:
-            self.entries.put((lookup.scope, lookup.generation, lookup.variant), entry, self._clock())
+            self.entries.put(
+                (lookup.scope, lookup.generation, lookup.variant), entry, self._clock()
+            )
         except CacheUnavailable:
             pass  # the next reader builds it again
 
@@ -137,5 +139,5 @@ def site_cache() -> SiteCache:
 
 
 def invalidate(scopes: Iterable[str]) -> None:
-    """Forget the cached documents of ``scopes`` (``SITE_SCOPE``, ``topic_scope``, ``PAGES_SCOPE``)."""
+    """Forget the cached documents of ``scopes``: ``SITE_SCOPE``, ``PAGES_SCOPE``, topics'."""
     site_cache().invalidate(scopes)

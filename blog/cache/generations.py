@@ -12,8 +12,8 @@ from __future__ import annotations
 import sqlite3
 import threading
 import weakref
-from collections.abc import Iterable
-from typing import Protocol
+from collections.abc import Callable, Iterable
+from typing import Any, Protocol
 
 from sqlalchemy import Column, Integer, String, Table, bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -54,7 +54,11 @@ class DatabaseGenerations:
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
-        inserts = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
+        # Both dialects' INSERT has ON CONFLICT DO UPDATE, spelled the same way.
+        inserts: dict[str, Callable[..., Any]] = {
+            "sqlite": sqlite.insert,
+            "postgresql": postgresql.insert,
+        }
         self._insert = inserts[engine.dialect.name]
         path = engine.url.database if engine.dialect.name == "sqlite" else None
         self._sqlite = SqliteReader(path) if path and path != ":memory:" else None

@@ -86,4 +86,6 @@ class RedisLink:
         with self._lock:
             down_since, self._down_since, self._next_try = self._down_since, None, None
         if down_since is not None:
-            logger.warning("Redis answers again after %s; using the shared cache.", now - down_since)
+            logger.warning(
+                "Redis answers again after %s; using the shared cache.", now - down_since
+            )
