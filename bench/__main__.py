@@ -17,7 +17,7 @@ from collections.abc import Callable
 from flask import Flask
 from sqlalchemy import text
 
-from blog.cache import SITE_SCOPE, feed_cache, topic_scope
+from blog.cache import PAGES_SCOPE, SITE_SCOPE, invalidate, topic_scope
 from blog.extensions import db
 from blog.models import Article, Topic
 from blog.queries import topic_articles, visible_article
@@ -97,7 +97,7 @@ def main() -> None:
 
         def cold_feed() -> object:
             with app.app_context():
-                feed_cache().invalidate([SITE_SCOPE, topic_scope(TOPIC)])
+                invalidate([SITE_SCOPE, PAGES_SCOPE, topic_scope(TOPIC)])
             return get(f"/topics/{TOPIC}/feed.xml")()
 
         etag = client.get("/feed.xml").headers["ETag"]

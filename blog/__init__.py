@@ -57,9 +57,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(reading.bp)
 
     # Templates, command line, errors and response headers.
-    from . import cli, errors, presentation, security
+    from . import assets, cli, errors, presentation, security
 
     presentation.init_app(app)
+    assets.init_app(app)
     cli.init_app(app)
     errors.init_app(app)
     security.init_app(app)

@@ -10,15 +10,15 @@ import secrets
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import cache
+import functools
 
 from flask import Flask
 from sqlalchemy import select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from . import clock
+from . import cache, clock
 from .extensions import db, login_manager
-from .models import Author, PasswordLink
+from .models import Author, PasswordLink, Topic
 from .rules import (
     MAX_DISPLAY_NAME_LENGTH,
     MAX_PASSWORD_LENGTH,
@@ -163,6 +163,9 @@ def rename(author: Author, display_name: str) -> None:
         )
     author.display_name = display_name
     db.session.commit()
+    # Bylines show on pages and in every feed.
+    topics = db.session.scalars(select(Topic.slug))
+    cache.invalidate([cache.SITE_SCOPE, cache.PAGES_SCOPE, *map(cache.topic_scope, topics)])
 
 
 def set_active(author: Author, active: bool, *, by: Author) -> None:
@@ -248,7 +251,7 @@ def _hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-@cache
+@functools.cache
 def _unused_hash() -> str:
     # Made on first use, not at import: hashing is slow on purpose.
     return generate_password_hash("a password no account has")

@@ -1,22 +1,31 @@
 """The current time, and the site's own time zone for what authors type and see.
 
-Everything that asks "what time is it?" asks ``now()``, so a test can set the
-app's ``CLOCK`` setting to a function and step time forward without sleeping.
+Everything that asks "what time is it?" asks ``now()`` (or ``clock_of(app)``
+outside a request), so a test can set the app's ``CLOCK`` setting to a function
+and step time forward without sleeping.
 """
 
 from collections.abc import Callable
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from flask import current_app, has_app_context
+from flask import Flask, current_app, has_app_context
+
+
+def system_now() -> datetime:
+    """Return the real current time as an aware UTC datetime."""
+    return datetime.now(UTC)
+
+
+def clock_of(app: Flask) -> Callable[[], datetime]:
+    """Return ``app``'s clock: the configured ``CLOCK``, else the system's."""
+    clock: Callable[[], datetime] | None = app.config.get("CLOCK")
+    return clock or system_now
 
 
 def now() -> datetime:
     """Return the current time as an aware UTC datetime, from ``CLOCK`` when one is set."""
-    clock: Callable[[], datetime] | None = (
-        current_app.config.get("CLOCK") if has_app_context() else None
-    )
-    return clock() if clock is not None else datetime.now(UTC)
+    return clock_of(current_app)() if has_app_context() else system_now()
 
 
 def site_zone() -> ZoneInfo:

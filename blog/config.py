@@ -52,16 +52,26 @@ class Defaults:
     HOME_LATEST_ARTICLES = 10
     FEED_ITEMS = 20
     FEED_MAX_AGE = 300
+    # How long browsers and shared caches may keep a public page without asking again.
+    PAGE_MAX_AGE = 60
 
     # How many proxies (nginx, a load balancer) stand in front of the app and set the
     # X-Forwarded-* headers. 0: none, and those headers are ignored, since any client
     # could send them to forge its address (and so its login-attempt budget).
     PROXY_COUNT = 0
 
-    # Optional Redis, shared by every process: feed cache and the login limit.
+    # Optional Redis, shared by every process: the cache and the login limit.
     REDIS_URL: str | None = None
-    # Keys of the feed cache in Redis start with this, so several sites can share one.
-    FEED_CACHE_PREFIX = "blog:feeds"
+    # Keys of the cache in Redis start with this, so several sites can share one.
+    CACHE_PREFIX = "blog:cache"
+    # A reader never waits longer than this for Redis; after a failure Redis is
+    # left alone (pages are built fresh) for REDIS_RETRY_SECONDS.
+    REDIS_TIMEOUT_SECONDS = 0.5
+    REDIS_RETRY_SECONDS = 5
+    # Without Redis, built pages and feeds are kept in each process, at most this many.
+    CACHE_MEMORY_ENTRIES = 500
+    # Retry-After of the 503 page readers get while the database is unreachable.
+    UNAVAILABLE_RETRY_SECONDS = 30
 
     # A body of MAX_BODY_LENGTH characters is at most 800 kB of UTF-8, and up to
     # three times that once a browser percent-encodes it in a form post.

@@ -1,7 +1,9 @@
 """Error pages: every failure a reader can meet gets a real HTML page."""
 
-from flask import Flask, render_template
+from flask import Flask, g, render_template
+from flask_login import AnonymousUserMixin
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from .extensions import db
@@ -33,6 +35,11 @@ MESSAGES = {
         "This part of the site is briefly unavailable. Please try again in a minute.",
     ),
 }
+
+DATABASE_AWAY_MESSAGE = (
+    "The site cannot reach its database just now. Nothing you had already saved was lost; "
+    "please try again in a minute."
+)
 
 # A request for a host the site does not serve gets no URLs built for it, so its
 # page cannot use the templates (they link the stylesheet through url_for).
@@ -82,3 +89,23 @@ def init_app(app: Flask) -> None:
     def server_error(error: InternalServerError) -> tuple[str, int]:
         db.session.rollback()
         return render_error(500)
+
+    # A refused or lost connection, or a lock that never came: the database is
+    # away for now (pool_pre_ping replaces dead connections once it is back).
+    @app.errorhandler(OperationalError)
+    def database_unavailable(error: OperationalError):  # type: ignore[no-untyped-def]
+        app.logger.warning("The database is unavailable: %s", str(error.orig).strip())
+        _forget_failed_work()
+        response = app.make_response(render_error(503, DATABASE_AWAY_MESSAGE))
+        response.headers["Retry-After"] = str(app.config["UNAVAILABLE_RETRY_SECONDS"])
+        return response
+
+
+def _forget_failed_work() -> None:
+    try:
+        db.session.rollback()
+    except SQLAlchemyError:
+        pass  # the connection is gone; nothing is left to roll back
+    # The error page names the logged-in author; do not ask the database who that is.
+    if "_login_user" not in g:
+        g._login_user = AnonymousUserMixin()

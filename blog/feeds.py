@@ -6,7 +6,6 @@ the database or URL routing, so a feed can be built and checked on its own.
 
 from __future__ import annotations
 
-import hashlib
 import html
 import json
 import threading
@@ -64,11 +63,6 @@ def item_id(item: FeedItem, site_url: str) -> str:
     """
     host = urlsplit(site_url).hostname or "localhost"
     return f"tag:{host},{item.published_at:%Y-%m-%d}:article/{item.article_id}"
-
-
-def etag_for(body: str) -> str:
-    """Return a strong validator for exactly these bytes."""
-    return hashlib.sha256(body.encode("utf-8")).hexdigest()[:32]
 
 
 def rss_document(source: FeedSource) -> str:

@@ -4,7 +4,7 @@ Every action on an article has the same shape, ``action(article, ..., *, by,
 now=None)``, and leaves a record of who did what: an ``ArticleEvent`` row,
 plus an ``ArticleRevision`` of the text whenever the text is saved. Each action
 validates, renders and cleans Markdown, stamps times, commits, and then tells
-the feed cache which feeds changed.
+the cache which feeds (and so which pages) changed.
 """
 
 from __future__ import annotations
@@ -332,7 +332,11 @@ def _finish(
         # Only forward, so servers whose clocks disagree slightly never send a
         # poller an older Last-Modified than one it has already seen.
         topic.feed_changed_at = max(topic.feed_changed_at, now)
-    scopes = [cache.SITE_SCOPE, *(cache.topic_scope(topic.slug) for topic in feeds)]
+    scopes = [
+        cache.SITE_SCOPE,
+        cache.PAGES_SCOPE,
+        *(cache.topic_scope(topic.slug) for topic in feeds),
+    ]
     slug = article.slug
     try:
         db.session.commit()
@@ -398,7 +402,7 @@ def create_topic(
     )
     db.session.add(topic)
     db.session.commit()
-    cache.invalidate([cache.SITE_SCOPE, cache.topic_scope(slug)])
+    cache.invalidate([cache.SITE_SCOPE, cache.PAGES_SCOPE, cache.topic_scope(slug)])
     return topic
 
 

@@ -92,6 +92,19 @@ def site_feed_changed_at() -> datetime | None:
     return db.session.scalar(select(func.max(Topic.feed_changed_at)))
 
 
+def listing_changed_at(topic: Topic | None = None) -> datetime | None:
+    """Return when a topic's listing (or, without one, the site's) last changed.
+
+    The write side stamps each change on the topic; a scheduled article changes
+    its listings later, when it appears, so its publication time counts too.
+    """
+    stamp = topic.feed_changed_at if topic is not None else site_feed_changed_at()
+    listing = topic_articles(topic) if topic is not None else visible_articles()
+    # Newest first: the first row is the latest to appear, read from the listing index.
+    appeared = db.session.scalar(listing.with_only_columns(Article.published_at).limit(1))
+    return max((moment for moment in (stamp, appeared) if moment is not None), default=None)
+
+
 def sitemap_articles(limit: int) -> list[Row[tuple[str, datetime]]]:
     """Return the slug and last change of up to ``limit`` visible articles."""
     selection = visible_articles().with_only_columns(Article.slug, Article.updated_at)

@@ -51,3 +51,7 @@ def whole_number(text: str | None, *, maximum: int = MAX_ID) -> int | None:
         return None
     number = int(text)
     return number if 1 <= number <= maximum else None
+
+
+# A cache scope is "topic:" and a slug, or a shorter name of the cache's own.
+MAX_CACHE_SCOPE_LENGTH = MAX_SLUG_LENGTH + 20

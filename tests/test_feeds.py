@@ -271,7 +271,9 @@ def test_feeds_are_validated_per_feed(client, publish, make_topic):
     assert unchanged.status_code == 304
 
 
-def test_a_cached_feed_is_served_without_touching_the_database(client, publish, sql_statements):
+def test_a_cached_feed_is_served_reading_nothing_but_its_generation(
+    client, publish, sql_statements
+):
     publish("Guide")
     first = client.get(f"/topics/{TOPIC}/feed.xml")
     json_first = client.get("/feed.json")
@@ -280,7 +282,10 @@ def test_a_cached_feed_is_served_without_touching_the_database(client, publish, 
         json_again = client.get("/feed.json")
     assert again.data == first.data
     assert json_again.data == json_first.data
-    assert statements == []
+    # At most the one primary-key read of the cache's generation per poll (on SQLite
+    # it goes through a connection of its own, which this listener does not see).
+    assert len(statements) <= 2
+    assert all("FROM cache_generations" in statement for statement in statements)
 
 
 def alternate_link(kind: str, title: str, path: str) -> str:

@@ -261,3 +261,28 @@ def test_editorial_upgrades_keep_existing_accounts_and_articles_and_downgrade(
         assert kept == ["ada"]
         assert db.session.execute(text("SELECT body_markdown FROM articles")).scalar() == "Kept."
         db.session.remove()
+
+
+def test_upgrading_adds_the_cache_generations_and_downgrading_removes_them(empty_database_app):
+    from blog.cache.generations import DatabaseGenerations
+
+    app = empty_database_app
+    day = datetime(2025, 3, 1, tzinfo=UTC)
+    with app.app_context():
+        upgrade(revision="3f8a6c1d2e47")
+        with db.engine.begin() as connection:
+            old = MetaData()
+            old.reflect(connection, only=["topics"])
+            topic = {"id": 1, "slug": "t", "title": "T", "intro_markdown": "", "intro_html": "",
+                     "created_at": day, "feed_changed_at": day}  # fmt: skip
+            connection.execute(insert(old.tables["topics"]), topic)
+        upgrade()
+        generations = DatabaseGenerations(db.engine)
+        generations.bump(["pages", "topic:t"])
+        generations.bump(["pages"])
+        counted = [generations.current(scope) for scope in ("pages", "topic:t", "site")]
+        downgrade(revision="3f8a6c1d2e47")
+        assert "cache_generations" not in table_names(app)
+        assert db.session.scalar(select(func.count()).select_from(Topic)) == 1
+        db.session.remove()
+    assert counted == [2, 1, 0]

@@ -70,10 +70,10 @@ def test_every_action_records_who_did_it(site, make_author):
     assert article.body_markdown == "Text."
 
 
-def test_publishing_invalidates_the_site_feed_and_its_topic_feed(site, invalidated):
+def test_publishing_invalidates_the_pages_the_site_feed_and_its_topic_feed(site, invalidated):
     ada, topic = site
     save_article(None, guide(topic), by=ada, publish=True, now=START)
-    assert invalidated == [{cache.SITE_SCOPE, cache.topic_scope(TOPIC)}]
+    assert invalidated == [{cache.SITE_SCOPE, cache.PAGES_SCOPE, cache.topic_scope(TOPIC)}]
 
 
 def test_a_draft_leaves_every_feed_alone(site, invalidated):
@@ -89,7 +89,12 @@ def test_moving_a_live_article_invalidates_both_topics(site, invalidated, app):
     invalidated.clear()
     save_article(article, guide(other), by=ada, publish=True, now=START + days(1))
     assert invalidated == [
-        {cache.SITE_SCOPE, cache.topic_scope(TOPIC), cache.topic_scope("lithium")}
+        {
+            cache.SITE_SCOPE,
+            cache.PAGES_SCOPE,
+            cache.topic_scope(TOPIC),
+            cache.topic_scope("lithium"),
+        }
     ]
     assert topic.feed_changed_at == other.feed_changed_at == START + days(1)
 

@@ -10,17 +10,17 @@ from datetime import UTC, datetime
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 
 from .. import queries
-from ..cache import SITE_SCOPE, BuiltFeed, feed_cache, topic_scope
+from ..cache import SITE_SCOPE, CachedEntry, etag_for, site_cache, topic_scope
 from ..feeds import (
     JSON_FEED_MIMETYPE,
     RSS_MIMETYPE,
     FeedItem,
     FeedSource,
-    etag_for,
     json_feed_document,
     rss_document,
 )
 from ..models import Article, Topic
+from ..pages import Page, public_page
 from ..presentation import absolute_url, site_url
 
 bp = Blueprint("feeds", __name__)
@@ -54,19 +54,20 @@ def topic_feed(slug: str, feed_format: str) -> Response:
 def _feed_response(scope: str, feed_format: str, source: Callable[[], FeedSource]) -> Response:
     build_document, mimetype = FORMATS[feed_format]
 
-    def build() -> BuiltFeed:
+    def build() -> CachedEntry:
         feed_source = source()
         body = build_document(feed_source)
-        return BuiltFeed(
+        return CachedEntry(
             body=body,
             etag=etag_for(body),
             last_modified=feed_source.changed_at,
+            content_type=f"{mimetype}; charset=utf-8",
             # What readers see changes by itself when a scheduled article appears.
             expires_at=queries.next_scheduled_publication(),
         )
 
-    feed = feed_cache().get_or_build(scope, f"{feed_format}|{site_url()}", build)
-    response = Response(feed.body, content_type=f"{mimetype}; charset=utf-8")
+    feed = site_cache().get_or_build(scope, f"{feed_format}|{site_url()}", build)
+    response = Response(feed.body, content_type=feed.content_type)
     response.set_etag(feed.etag)
     response.last_modified = feed.last_modified
     response.cache_control.public = True
@@ -82,18 +83,13 @@ def _feed_source(topic: Topic | None) -> FeedSource:
         title, description = site_name, current_app.config["SITE_DESCRIPTION"]
         home = url_for("reading.home")
         rss, json = url_for("feeds.site_rss"), url_for("feeds.site_json")
-        changed_at = queries.site_feed_changed_at()
     else:
         title = f"{topic.title} – {site_name}"
         description = f"New guides on {topic.title}"
         home = url_for("reading.topic", slug=topic.slug)
         rss = url_for("feeds.topic_rss", slug=topic.slug)
         json = url_for("feeds.topic_json", slug=topic.slug)
-        changed_at = topic.feed_changed_at
-    newest = articles[0].published_at if articles else None
-    if newest is not None and (changed_at is None or newest > changed_at):
-        # A scheduled article changes the feed when it appears, not when it was saved.
-        changed_at = newest
+    changed_at = queries.listing_changed_at(topic)
     return FeedSource(
         title=title,
         description=description,
@@ -123,16 +119,19 @@ def _feed_item(article: Article) -> FeedItem:
 
 
 @bp.get("/sitemap.xml")
-def sitemap() -> Response:
+@public_page
+def sitemap() -> Page:
     body = render_template(
         "feeds/sitemap.xml",
         topics=queries.all_topics(),
         articles=queries.sitemap_articles(SITEMAP_LIMIT),
     )
-    return Response(body, mimetype="application/xml")
+    changed_at = queries.listing_changed_at()
+    return Page(body, changed_at=changed_at, content_type="application/xml; charset=utf-8")
 
 
 @bp.get("/robots.txt")
-def robots() -> Response:
+@public_page
+def robots() -> Page:
     body = render_template("feeds/robots.txt")
-    return Response(body, mimetype="text/plain")
+    return Page(body, content_type="text/plain; charset=utf-8")

@@ -1,4 +1,8 @@
-"""Pages for readers: home, topic landing pages, articles, health check."""
+"""Pages for readers: home, topic landing pages, articles, health check.
+
+Public pages are ``Page``s served through ``public_page``: cached for anonymous
+readers, with validators for conditional GETs (see ``blog.pages``).
+"""
 
 from flask import (
     Blueprint,
@@ -13,6 +17,7 @@ from flask import (
 from werkzeug.wrappers import Response as BaseResponse
 
 from .. import queries
+from ..pages import Page, public_page
 from ..rules import whole_number
 
 bp = Blueprint("reading", __name__)
@@ -22,21 +27,25 @@ MAX_PAGE_NUMBER = 1_000_000
 
 
 @bp.get("/")
-def home() -> str:
-    return render_template(
+@public_page
+def home() -> Page:
+    body = render_template(
         "reading/home.html",
         topics=queries.all_topics(),
         articles=queries.newest_articles(current_app.config["HOME_LATEST_ARTICLES"]),
     )
+    return Page(body, changed_at=queries.listing_changed_at())
 
 
 @bp.get("/topics/<slug:slug>")
-def topic(slug: str) -> str:
+@public_page
+def topic(slug: str) -> Page:
     topic = queries.topic_or_404(slug)
     page = queries.topic_page(
         topic, _page_number(), per_page=current_app.config["ARTICLES_PER_PAGE"]
     )
-    return render_template("reading/topic.html", topic=topic, page=page)
+    body = render_template("reading/topic.html", topic=topic, page=page)
+    return Page(body, changed_at=queries.listing_changed_at(topic))
 
 
 def _page_number() -> int:
@@ -48,14 +57,16 @@ def _page_number() -> int:
 
 
 @bp.get("/<slug:slug>")
-def article(slug: str) -> str | BaseResponse:
+@public_page
+def article(slug: str) -> Page | BaseResponse:
     found = queries.visible_article(slug)
     if found is None:
         moved_to = queries.moved_article_slug(slug)
         if moved_to is None:
             abort(404)
         return redirect(url_for("reading.article", slug=moved_to), code=301)
-    return render_template("reading/article.html", article=found)
+    body = render_template("reading/article.html", article=found)
+    return Page(body, changed_at=found.updated_at)
 
 
 @bp.get("/healthz")

@@ -1,0 +1,91 @@
+"""The one connection to Redis, and what happens when Redis does not answer.
+
+Redis is an accelerator here, never a dependency: when it fails, the cache says
+so (``CacheUnavailable``) and pages are built fresh. The first failure logs one
+warning; Redis is then left alone for ``retry_after`` (so a Redis that hangs
+does not cost every request a timeout), and tried again after that.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any, TypeVar
+
+import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+class CacheUnavailable(Exception):
+    """The shared cache could not be reached; build without it."""
+
+
+def redis_client(url: str, timeout_seconds: float) -> Any:
+    """Return a client for ``url`` that gives up after ``timeout_seconds`` and never retries."""
+    # redis-py retries with backoff by default; a reader would wait for that.
+    return redis.Redis.from_url(
+        url,
+        socket_timeout=timeout_seconds,
+        socket_connect_timeout=timeout_seconds,
+        retry=Retry(NoBackoff(), 0),
+    )
+
+
+class RedisLink:
+    """Run commands on Redis, turning an outage into ``CacheUnavailable`` and one warning."""
+
+    def __init__(
+        self, client: Any, *, clock: Callable[[], datetime], retry_after: timedelta
+    ) -> None:
+        self.client = client
+        self._clock = clock
+        self._retry_after = retry_after
+        self._lock = threading.Lock()
+        self._down_since: datetime | None = None
+        self._next_try: datetime | None = None
+
+    @property
+    def is_down(self) -> bool:
+        return self._down_since is not None
+
+    def run(self, command: Callable[[Any], T]) -> T:
+        """Return ``command(client)``; raise ``CacheUnavailable`` when Redis fails or is resting."""
+        now = self._clock()
+        if self._next_try is not None and now < self._next_try:
+            raise CacheUnavailable
+        try:
+            result = command(self.client)
+        except redis.RedisError as error:
+            self._failed(now, error)
+            raise CacheUnavailable from error
+        if self._down_since is not None:
+            self._recovered(now)
+        return result
+
+    def _failed(self, now: datetime, error: redis.RedisError) -> None:
+        with self._lock:
+            first = self._down_since is None
+            if first:
+                self._down_since = now
+            self._next_try = now + self._retry_after
+        if first:
+            logger.warning(
+                "Redis is not answering (%s): serving pages and feeds without the shared "
+                "cache, and trying again every %d s.",
+                error,
+                self._retry_after.total_seconds(),
+            )
+
+    def _recovered(self, now: datetime) -> None:
+        with self._lock:
+            down_since, self._down_since, self._next_try = self._down_since, None, None
+        if down_since is not None:
+            logger.warning(
+                "Redis answers again after %s; using the shared cache.", now - down_since
+            )

@@ -1,0 +1,176 @@
+"""The cache: generations shared by every process, Redis or not, and entries that stay bounded."""
+
+import uuid
+from datetime import timedelta
+
+import pytest
+from flask import Flask
+
+from blog.cache import CachedEntry, SiteCache, site_cache
+from blog.cache.entries import MemoryEntries, RedisEntries
+from blog.cache.generations import DatabaseGenerations, RedisGenerations
+from blog.cache.redis_link import RedisLink, redis_client
+from blog.clock import system_now
+from blog.extensions import db
+from blog.models import Article, Author
+from blog.publishing import ArticleInput, delete, save_article, unpublish
+from tests.helpers import START, TEST_REDIS_URL, days, requires_redis
+
+
+class Clock:
+    """A clock that moves only when a test says so."""
+
+    def __init__(self) -> None:
+        self.now = START
+
+    def __call__(self):
+        return self.now
+
+
+def entry(body: str, **fields) -> CachedEntry:
+    return CachedEntry(body=body, etag=body, last_modified=START, **fields)
+
+
+def redis_link(clock=system_now) -> RedisLink:
+    client = redis_client(TEST_REDIS_URL, 0.5)
+    return RedisLink(client, clock=clock, retry_after=timedelta(seconds=5))
+
+
+def database_cache(app: Flask, clock=system_now) -> SiteCache:
+    with app.app_context():
+        generations = DatabaseGenerations(db.engine)
+    return SiteCache(generations, MemoryEntries(100), clock)
+
+
+def redis_cache(app: Flask, clock=system_now) -> SiteCache:
+    link, prefix = redis_link(clock), f"test:{uuid.uuid4()}"
+    return SiteCache(RedisGenerations(link, prefix), RedisEntries(link, prefix), clock)
+
+
+STORES = [pytest.param(database_cache, id="database")] + [
+    pytest.param(redis_cache, id="redis", marks=requires_redis)
+]
+
+
+@pytest.mark.parametrize("make_cache", STORES)
+def test_an_entry_is_built_once_until_its_scope_is_invalidated(app, make_cache):
+    cache = make_cache(app)
+    builds = []
+
+    def build():
+        builds.append(1)
+        return entry(f"version {len(builds)}")
+
+    assert cache.get_or_build("site", "rss", build).body == "version 1"
+    assert cache.get_or_build("site", "rss", build).body == "version 1"
+    cache.invalidate(["topic:other"])
+    assert cache.get_or_build("site", "rss", build).body == "version 1"
+    cache.invalidate(["site", "pages"])
+    assert cache.get_or_build("site", "rss", build).body == "version 2"
+    assert len(builds) == 2
+
+
+@pytest.mark.parametrize("make_cache", STORES)
+def test_an_entry_built_across_an_invalidation_is_never_served_after_it(app, make_cache):
+    cache = make_cache(app)
+
+    def build_while_someone_publishes():
+        cache.invalidate(["site"])  # another process publishes mid-build
+        return entry("stale")
+
+    assert cache.get_or_build("site", "rss", build_while_someone_publishes).body == "stale"
+    assert cache.get_or_build("site", "rss", lambda: entry("fresh")).body == "fresh"
+
+
+@pytest.mark.parametrize("make_cache", STORES)
+def test_an_invalidation_in_one_process_reaches_another(app, make_cache):
+    # Two caches on one store stand for two worker processes, each with its own entries.
+    if make_cache is redis_cache:
+        link, prefix = redis_link(), f"test:{uuid.uuid4()}"
+        worker_a, worker_b = (
+            SiteCache(RedisGenerations(link, prefix), MemoryEntries(10), system_now)
+            for _ in range(2)
+        )
+    else:
+        worker_a, worker_b = database_cache(app), database_cache(app)
+    assert worker_a.get_or_build("site", "rss", lambda: entry("old")).body == "old"
+    worker_b.invalidate(["site"])
+    assert worker_a.get_or_build("site", "rss", lambda: entry("new")).body == "new"
+
+
+@pytest.mark.parametrize("make_cache", STORES)
+def test_an_entry_is_built_again_once_its_expiry_time_passes(app, make_cache):
+    clock = Clock()
+    cache = make_cache(app, clock)
+    expires = START + timedelta(minutes=10)
+    assert cache.get_or_build("pages", "/", lambda: entry("before", expires_at=expires)).body == (
+        "before"
+    )
+    clock.now = expires - timedelta(seconds=1)
+    assert cache.get_or_build("pages", "/", lambda: entry("unused")).body == "before"
+    clock.now = expires
+    assert cache.get_or_build("pages", "/", lambda: entry("after")).body == "after"
+
+
+def test_the_memory_cache_never_holds_more_entries_than_its_size(app):
+    cache = database_cache(app)
+    assert isinstance(cache.entries, MemoryEntries)
+    cache.entries.max_entries = 20
+    for number in range(500):
+        cache.get_or_build("pages", f"/?x={number}", lambda n=number: entry(f"page {n}"))
+    assert len(cache.entries) == 20
+    # The most recently used are the ones kept.
+    assert cache.get_or_build("pages", "/?x=499", lambda: entry("rebuilt")).body == "page 499"
+
+
+def test_the_database_bumps_every_scope_in_one_statement(app, sql_statements):
+    with sql_statements() as statements:
+        with app.app_context():
+            site_cache().invalidate(["site", "pages", "topic:a", "topic:b"])
+    assert len(statements) == 1
+    with app.app_context():
+        generations = site_cache().generations
+        assert [generations.current(s) for s in ("site", "topic:a", "topic:never")] == [1, 1, 0]
+
+
+def save_in(app: Flask, title: str, when):
+    with app.app_context():
+        author = db.session.scalars(db.select(Author)).first()
+        topic_id = db.session.scalars(db.select(Article.topic_id)).first()
+        article = save_article(
+            None, ArticleInput(title, "", "Body", topic_id), by=author, publish=True, now=when
+        )
+        return article.id
+
+
+def act_in(app: Flask, action, article_id: int, when) -> None:
+    with app.app_context():
+        article = db.session.get_one(Article, article_id)
+        action(article, by=article.author, now=when)
+
+
+WORKERS = [pytest.param({}, id="no-redis")] + [
+    pytest.param({"REDIS_URL": TEST_REDIS_URL}, id="redis", marks=requires_redis)
+]
+
+
+@pytest.mark.parametrize("settings", WORKERS)
+@pytest.mark.parametrize("path", ["/feed.xml", "/topics/treatment-resistant-depression/feed.json"])
+def test_every_worker_stops_serving_an_article_deleted_or_unpublished_in_another(
+    make_app, publish, settings, path
+):
+    # `publish` runs on the `app` fixture; two more apps stand for two gunicorn workers.
+    settings = {**settings, "CACHE_PREFIX": f"test:{uuid.uuid4()}"}
+    worker_a, worker_b = make_app(**settings), make_app(**settings)
+    kept = publish("Kept guide", when=START)
+    doomed = save_in(worker_b, "Doomed guide", START + days(1))
+    hidden = save_in(worker_b, "Hidden guide", START + days(2))
+    reader = worker_a.test_client()
+    polled = reader.get(path).get_data(as_text=True)
+    assert "Doomed guide" in polled and "Hidden guide" in polled
+    act_in(worker_b, delete, doomed, START + days(3))
+    act_in(worker_b, unpublish, hidden, START + days(4))
+    polled = reader.get(path).get_data(as_text=True)
+    assert "Doomed guide" not in polled
+    assert "Hidden guide" not in polled
+    assert kept.title in polled
