@@ -25,14 +25,21 @@ MAX_PAGE_NUMBER = 1_000_000
 def home() -> str:
     return render_template(
         "reading/home.html",
-        topics=queries.all_topics(),
+        topics=queries.listed_topics(),
         articles=queries.newest_articles(current_app.config["HOME_LATEST_ARTICLES"]),
     )
 
 
 @bp.get("/topics/<slug:slug>")
-def topic(slug: str) -> str:
-    topic = queries.topic_or_404(slug)
+def topic(slug: str) -> str | BaseResponse:
+    topic = queries.live_topic(slug)
+    if topic is None:
+        moved_to = queries.moved_topic_slug(slug)
+        if moved_to is None:
+            abort(404)
+        # A missing ?page= (None) stays missing.
+        wanted_page = request.args.get("page")
+        return redirect(url_for("reading.topic", slug=moved_to, page=wanted_page), code=301)
     page = queries.topic_page(
         topic, _page_number(), per_page=current_app.config["ARTICLES_PER_PAGE"]
     )
