@@ -224,7 +224,8 @@ def _set_publication(
     article.status = PUBLISHED
     if publish_at is not None:
         article.published_at = publish_at
-        return f"scheduled for {publish_at:%Y-%m-%d %H:%M} UTC"
+        # Kept within article_events.action (32 characters); PostgreSQL refuses longer.
+        return f"scheduled {publish_at:%Y-%m-%d %H:%M} UTC"
     if not has_appeared:
         article.published_at = now
     return "published"
