@@ -278,7 +278,8 @@ def discard_pending(article: Article, *, by: Author, now: datetime | None = None
     """Forget ``article``'s pending changes; they stay in its history."""
     now = now or clock.now()
     article.pending_revision = None
-    _finish(article, "discarded the changes waiting to be published", by=by, now=now, feeds=())
+    # Within article_events.action (32 characters).
+    _finish(article, "discarded the pending changes", by=by, now=now, feeds=())
 
 
 def restore_revision(
