@@ -5,12 +5,12 @@ moving the version on (log out, a password change, deactivation) ends every
 session of that account, including copies of its cookie.
 """
 
+import functools
 import hashlib
 import secrets
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-import functools
 
 from flask import Flask
 from sqlalchemy import select, update

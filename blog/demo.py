@@ -6,7 +6,7 @@ from importlib import resources
 
 from sqlalchemy import select
 
-from . import accounts, publishing
+from . import accounts, publishing, topics
 from .extensions import db
 from .models import Article, Topic
 
@@ -96,10 +96,11 @@ def load_demo_content() -> list[str]:
 
     topic = db.session.scalar(select(Topic).where(Topic.slug == TOPIC_SLUG))
     if topic is None:
-        topic = publishing.create_topic(
+        topic = topics.create_topic(
             TOPIC_SLUG,
             TOPIC_TITLE,
             _text("treatment-resistant-depression.md"),
+            by=author,
             # The topic dates from its first guide, so its feed's dates are the guides'.
             now=min(demo.published_at for demo in ARTICLES),
         )

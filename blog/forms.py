@@ -1,4 +1,4 @@
-"""Web forms. Field checks that are business rules live in ``publishing`` and ``accounts``.
+"""Web forms. Field checks that are business rules live in the write side and ``accounts``.
 
 A form's fields are named as the author sees them (``body``, ``topic``); the
 domain names them as its columns (``body_markdown``, ``topic_id``). The one
@@ -22,16 +22,18 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from . import clock
 from .accounts import normalise_username
-from .models import Article, ArticleRevision
+from .models import Article, ArticleRevision, Topic
 from .publishing import ArticleInput
 from .rules import (
     MAX_PASSWORD_LENGTH,
     MAX_SUMMARY_LENGTH,
     MAX_TITLE_LENGTH,
+    MAX_TOPIC_DESCRIPTION_LENGTH,
     MAX_USERNAME_LENGTH,
     MIN_PASSWORD_LENGTH,
     whole_number,
 )
+from .topics import TopicInput
 
 
 def _username(value: str | None) -> str | None:
@@ -60,7 +62,7 @@ def _topic_id(value: object) -> int | None:
 
 
 class DomainForm(FlaskForm):
-    """A form that shows the write side's problems, which use the domain's field names."""
+    """A form whose input the write side checks, showing its problems beside the fields."""
 
     # The form field that shows each domain field, where their names differ.
     FIELD_OF: dict[str, str] = {}
@@ -187,3 +189,43 @@ class ChangePasswordForm(DomainForm):
 class SetPasswordForm(DomainForm):
     password = _new_password("New password")
     submit = SubmitField("Set the password")
+
+
+class TopicForm(DomainForm):
+    title = StringField("Title", render_kw={"autocomplete": "off", "maxlength": MAX_TITLE_LENGTH})
+    slug = StringField(
+        "Slug",
+        description="The topic's address, /topics/… Leave empty to make it from the title.",
+        render_kw={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"},
+    )
+    description = StringField(
+        "Description",
+        description=(
+            f"One line of plain text, up to {MAX_TOPIC_DESCRIPTION_LENGTH} characters, for the "
+            "topic's feed and for search results. Leave empty for “New guides on …”."
+        ),
+        render_kw={"autocomplete": "off"},
+    )
+    intro = TextAreaField(
+        "Intro", description="Markdown, shown above the topic's guides.", render_kw={"rows": 12}
+    )
+    save = SubmitField("Save topic")
+
+    FIELD_OF = {"intro_markdown": "intro"}
+
+    def to_input(self) -> TopicInput:
+        """Return what the editor typed, as the write side takes it."""
+        return TopicInput(
+            title=self.title.data or "",
+            description=self.description.data or "",
+            intro_markdown=self.intro.data or "",
+            slug=self.slug.data or "",
+        )
+
+    def fill_from(self, topic: Topic) -> None:
+        """Put the text of ``topic`` into the fields."""
+        data = TopicInput.of(topic)
+        self.title.data = data.title
+        self.slug.data = data.slug
+        self.description.data = data.description
+        self.intro.data = data.intro_markdown

@@ -29,6 +29,7 @@ from .rules import (
     MAX_SLUG_LENGTH,
     MAX_SUMMARY_LENGTH,
     MAX_TITLE_LENGTH,
+    MAX_TOPIC_DESCRIPTION_LENGTH,
     MAX_USERNAME_LENGTH,
 )
 
@@ -141,12 +142,24 @@ class Topic(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(MAX_SLUG_LENGTH), unique=True)
     title: Mapped[str] = mapped_column(String(MAX_TITLE_LENGTH))
+    # One line of plain text for the topic's feed and its page's meta description.
+    description: Mapped[str] = mapped_column(String(MAX_TOPIC_DESCRIPTION_LENGTH), default="")
     intro_markdown: Mapped[str] = mapped_column(Text, default="")
     intro_html: Mapped[str] = mapped_column(Text, default="")
+    # Where editors put it in the home page's list: smallest first.
+    position: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     # When the topic's feed last changed: an article in it was published, edited,
-    # unpublished, deleted, restored, or moved in or out. Its feed's Last-Modified.
+    # unpublished, deleted, restored, or moved in or out, or the topic itself was
+    # renamed or redescribed. Its feed's Last-Modified.
     feed_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    # Soft delete: old article revisions still point at the topic, and its slug stays taken.
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def shown_description(self) -> str:
+        """The line readers and feed readers see: the editors' description, or a default."""
+        return self.description or f"New guides on {self.title}"
 
     def __repr__(self) -> str:
         return f"<Topic {self.slug}>"
@@ -289,3 +302,36 @@ class LoginAttempts(Model):
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     count: Mapped[int]
     window_ends_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class TopicRevision(Model):
+    """One saved version of a topic's text; restoring one saves it again as a new version."""
+
+    __tablename__ = "topic_revisions"
+    __table_args__ = (UniqueConstraint("topic_id", "number", name="uq_topic_revisions_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    topic_id: Mapped[int] = mapped_column(ForeignKey("topics.id"))
+    number: Mapped[int]
+    title: Mapped[str] = mapped_column(String(MAX_TITLE_LENGTH))
+    slug: Mapped[str] = mapped_column(String(MAX_SLUG_LENGTH))
+    description: Mapped[str] = mapped_column(String(MAX_TOPIC_DESCRIPTION_LENGTH))
+    intro_markdown: Mapped[str] = mapped_column(Text)
+    # None for versions no one saved in the browser: imported by the migration.
+    saved_by_id: Mapped[int | None] = mapped_column(ForeignKey("authors.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+    saved_by: Mapped[Author | None] = relationship()
+
+
+class TopicSlugRedirect(Model):
+    """A slug a topic used to have; its page and feeds answer with a 301 to the current one."""
+
+    __tablename__ = "topic_slug_redirects"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    old_slug: Mapped[str] = mapped_column(String(MAX_SLUG_LENGTH), unique=True)
+    topic_id: Mapped[int] = mapped_column(ForeignKey("topics.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+    topic: Mapped[Topic] = relationship()

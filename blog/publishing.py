@@ -1,10 +1,11 @@
-"""The write side: every change to topics and articles goes through here.
+"""The write side of articles: every change to an article goes through here.
 
 Every action on an article has the same shape, ``action(article, ..., *, by,
 now=None)``, and leaves a record of who did what: an ``ArticleEvent`` row,
 plus an ``ArticleRevision`` of the text whenever the text is saved. Each action
 validates, renders and cleans Markdown, stamps times, commits, and then tells
-the cache which feeds (and so which pages) changed.
+the cache which feeds (and so which pages) changed. Topics have their own write side,
+``blog.topics``.
 """
 
 from __future__ import annotations
@@ -52,11 +53,11 @@ class ArticleInput:
     def normalised(self) -> ArticleInput:
         """Return the input trimmed, with Unix line ends and no control characters."""
         return ArticleInput(
-            title=" ".join(_clean(self.title).split()),
-            summary=_clean(self.summary).strip(),
-            body_markdown=_clean(self.body_markdown),
+            title=" ".join(clean_typed_text(self.title).split()),
+            summary=clean_typed_text(self.summary).strip(),
+            body_markdown=clean_typed_text(self.body_markdown),
             topic_id=self.topic_id,
-            slug=_clean(self.slug).strip(),
+            slug=clean_typed_text(self.slug).strip(),
         )
 
     @property
@@ -76,7 +77,8 @@ class ArticleInput:
         )
 
 
-def _clean(text: str) -> str:
+def clean_typed_text(text: str) -> str:
+    """Return ``text`` with Unix line ends and no characters a feed cannot carry."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return _CONTROL_CHARACTERS.sub("", text)
 
@@ -86,16 +88,17 @@ def article_problems(data: ArticleInput, article: Article | None = None) -> dict
     errors: dict[str, str] = {}
     if not data.title:
         errors["title"] = "Enter a title."
-    elif title_problem := _plain_text_problem("title", data.title, MAX_TITLE_LENGTH):
+    elif title_problem := plain_text_problem("title", data.title, MAX_TITLE_LENGTH):
         errors["title"] = title_problem
-    if summary_problem := _plain_text_problem("summary", data.summary, MAX_SUMMARY_LENGTH):
+    if summary_problem := plain_text_problem("summary", data.summary, MAX_SUMMARY_LENGTH):
         errors["summary"] = summary_problem
     if len(data.body_markdown) > MAX_BODY_LENGTH:
         errors["body_markdown"] = (
             f"The body is {len(data.body_markdown):,} characters; "
             f"the most an article can hold is {MAX_BODY_LENGTH:,}."
         )
-    if data.topic_id is None or db.session.get(Topic, data.topic_id) is None:
+    topic = db.session.get(Topic, data.topic_id) if data.topic_id is not None else None
+    if topic is None or topic.deleted_at is not None:
         errors["topic_id"] = "Choose one of the listed topics."
     if data.slug or data.title:
         slug = data.effective_slug
@@ -107,7 +110,8 @@ def article_problems(data: ArticleInput, article: Article | None = None) -> dict
     return errors
 
 
-def _plain_text_problem(name: str, text: str, limit: int) -> str | None:
+def plain_text_problem(name: str, text: str, limit: int) -> str | None:
+    """Return why ``text`` cannot be the plain-text field ``name``, or None if it can."""
     if len(text) > limit:
         return f"Keep the {name} to {limit} characters or fewer (it has {len(text)})."
     if _TAG_START.search(text):
@@ -383,27 +387,6 @@ def _record_revision(
     )
     db.session.add(revision)
     return revision
-
-
-def create_topic(
-    slug: str, title: str, intro_markdown: str, *, now: datetime | None = None
-) -> Topic:
-    """Create a topic whose intro is rendered and cleaned once, now; raise InvalidInput."""
-    if problem := slug_problem(slug):
-        raise InvalidInput({"slug": problem})
-    now = now or clock.now()
-    topic = Topic(
-        slug=slug,
-        title=title,
-        intro_markdown=intro_markdown,
-        intro_html=render_markdown(intro_markdown),
-        created_at=now,
-        feed_changed_at=now,
-    )
-    db.session.add(topic)
-    db.session.commit()
-    cache.invalidate([cache.SITE_SCOPE, cache.PAGES_SCOPE, cache.topic_scope(slug)])
-    return topic
 
 
 @dataclass(frozen=True)

@@ -7,12 +7,22 @@ at ``clock.now()``; every reader-facing query here starts from ``visible_article
 from datetime import datetime
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Row, Select, func, select
+from sqlalchemy import Row, Select, exists, func, select
 from sqlalchemy.orm import joinedload
 
 from . import clock
 from .extensions import db
-from .models import PUBLISHED, Article, ArticleEvent, ArticleRevision, Author, SlugRedirect, Topic
+from .models import (
+    PUBLISHED,
+    Article,
+    ArticleEvent,
+    ArticleRevision,
+    Author,
+    SlugRedirect,
+    Topic,
+    TopicRevision,
+    TopicSlugRedirect,
+)
 
 
 def visible_articles() -> Select[Article]:
@@ -49,14 +59,90 @@ def topic_page(topic: Topic, page: int, per_page: int) -> Pagination:
     return listing
 
 
+def _live_topics() -> Select[Topic]:
+    """Select the topics not deleted, in the order editors set."""
+    return select(Topic).where(Topic.deleted_at.is_(None)).order_by(Topic.position, Topic.id)
+
+
 def all_topics() -> list[Topic]:
-    """Return every topic, by title."""
-    return list(db.session.scalars(select(Topic).order_by(Topic.title)))
+    """Return every topic not deleted, in the order editors set: for authors and editors."""
+    return list(db.session.scalars(_live_topics()))
+
+
+def listed_topics() -> list[Topic]:
+    """Return the topics readers are shown a link to: those with an article they may see.
+
+    One query: the EXISTS is answered from the topic listing index.
+    """
+    has_visible_article = exists().where(
+        Article.topic_id == Topic.id, Article.is_visible_at(clock.now())
+    )
+    return list(db.session.scalars(_live_topics().where(has_visible_article)))
+
+
+def topics_with_counts() -> list[Row[tuple[Topic, int, int]]]:
+    """Return each topic not deleted, in order, with how many articles it holds and shows."""
+    visible = func.count(Article.id).filter(Article.is_visible_at(clock.now()))
+    selection = (
+        _live_topics()
+        .outerjoin(Article, Article.topic_id == Topic.id)
+        .group_by(Topic.id)
+        .add_columns(func.count(Article.id), visible)
+    )
+    return list(db.session.execute(selection))  # type: ignore[arg-type]
+
+
+def live_topic(slug: str) -> Topic | None:
+    """Return the topic at ``slug`` unless there is none or it was deleted."""
+    return db.session.scalar(select(Topic).where(Topic.slug == slug, Topic.deleted_at.is_(None)))
 
 
 def topic_or_404(slug: str) -> Topic:
-    """Return the topic at ``slug`` or abort with 404."""
-    return db.one_or_404(select(Topic).where(Topic.slug == slug))
+    """Return the topic at ``slug`` or abort with 404 (a deleted topic is not there)."""
+    return db.one_or_404(select(Topic).where(Topic.slug == slug, Topic.deleted_at.is_(None)))
+
+
+def moved_topic_slug(old_slug: str) -> str | None:
+    """Return the current slug of a topic that used to live at ``old_slug``."""
+    return db.session.scalar(
+        select(Topic.slug)
+        .join(TopicSlugRedirect, TopicSlugRedirect.topic_id == Topic.id)
+        .where(TopicSlugRedirect.old_slug == old_slug, Topic.deleted_at.is_(None))
+    )
+
+
+def articles_held(topic: Topic) -> list[Article]:
+    """Return every article in ``topic`` whatever its state, deleted ones too, by title."""
+    selection = select(Article).where(Article.topic_id == topic.id).order_by(Article.title)
+    return list(db.session.scalars(selection))
+
+
+def latest_topic_revision_number(topic: Topic) -> int:
+    """Return the number of ``topic``'s newest version (0 before its first save)."""
+    number = db.session.scalar(
+        select(func.max(TopicRevision.number)).where(TopicRevision.topic_id == topic.id)
+    )
+    return number or 0
+
+
+def topic_revisions(topic: Topic) -> list[TopicRevision]:
+    """Return every saved version of ``topic``, newest first."""
+    selection = (
+        select(TopicRevision)
+        .where(TopicRevision.topic_id == topic.id)
+        .options(joinedload(TopicRevision.saved_by))
+        .order_by(TopicRevision.number.desc())
+    )
+    return list(db.session.scalars(selection))
+
+
+def topic_revision_or_404(topic: Topic, number: int) -> TopicRevision:
+    """Return version ``number`` of ``topic`` or abort with 404."""
+    return db.one_or_404(
+        select(TopicRevision).where(
+            TopicRevision.topic_id == topic.id, TopicRevision.number == number
+        )
+    )
 
 
 def visible_article(slug: str) -> Article | None:

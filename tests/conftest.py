@@ -16,7 +16,8 @@ from werkzeug.security import generate_password_hash
 from blog import create_app
 from blog.extensions import db
 from blog.models import Article, Author, Topic
-from blog.publishing import ArticleInput, create_topic, save_article
+from blog.publishing import ArticleInput, save_article
+from blog.topics import create_topic
 from tests.forms import AuthActions
 from tests.helpers import PASSWORD, SITE_URL, START, TEST_DATABASE_URL, days
 

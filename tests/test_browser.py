@@ -11,7 +11,7 @@ from werkzeug.serving import make_server
 from blog import create_app
 from blog.extensions import db
 from blog.models import Author
-from blog.publishing import create_topic
+from blog.topics import create_topic
 from tests.helpers import PASSWORD
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")

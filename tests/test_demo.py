@@ -4,17 +4,17 @@ from sqlalchemy import func, select
 
 from blog.demo import ARTICLES, TOPIC_SLUG
 from blog.extensions import db
-from blog.models import Article, ArticleRevision, Author, Topic
+from blog.models import Article, ArticleRevision, Author, Topic, TopicRevision
 
 
 def snapshot(app) -> list:
     with app.app_context():
         rows = []
-        for model in (Author, Topic, Article, ArticleRevision):
+        for model in (Author, Topic, Article, ArticleRevision, TopicRevision):
             rows.append(db.session.scalar(select(func.count()).select_from(model)))
         article = db.session.scalar(select(Article).order_by(Article.id))
         topic = db.session.scalar(select(Topic))
-        rows += [article.updated_at, article.body_html, topic.intro_html]
+        rows += [article.updated_at, article.body_html, topic.intro_html, topic.feed_changed_at]
         return rows
 
 
@@ -37,4 +37,4 @@ def test_running_the_demo_loader_twice_leaves_the_same_rows(runner, app):
     assert result.exit_code == 0
     assert "nothing changed" in result.output
     assert snapshot(app) == before
-    assert before[:4] == [1, 1, len(ARTICLES), len(ARTICLES)]
+    assert before[:5] == [1, 1, len(ARTICLES), len(ARTICLES), 1]

@@ -25,7 +25,8 @@ from werkzeug.serving import make_server
 from blog import create_app
 from blog.extensions import db
 from blog.models import Author
-from blog.publishing import ArticleInput, create_topic, save_article
+from blog.publishing import ArticleInput, save_article
+from blog.topics import create_topic
 from tests.helpers import START
 
 REPO_ROOT = Path(__file__).resolve().parent.parent

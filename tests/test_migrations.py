@@ -12,7 +12,7 @@ from sqlalchemy import MetaData, func, insert, inspect, select, text
 
 from blog import create_app
 from blog.extensions import db
-from blog.models import Article, ArticleEvent, ArticleRevision, Author, Topic
+from blog.models import Article, ArticleEvent, ArticleRevision, Author, Topic, TopicRevision
 from tests.conftest import postgresql_options, reset_postgresql_schema
 from tests.helpers import TEST_DATABASE_URL
 
@@ -286,3 +286,70 @@ def test_upgrading_adds_the_cache_generations_and_downgrading_removes_them(empty
         assert db.session.scalar(select(func.count()).select_from(Topic)) == 1
         db.session.remove()
     assert counted == [2, 1, 0]
+
+
+def test_upgrading_orders_topics_by_title_and_keeps_their_text_as_version_one(
+    empty_database_app,
+):
+    app = empty_database_app
+    day = datetime(2025, 3, 1, tzinfo=UTC)
+    with app.app_context():
+        upgrade(revision="9d1c5e7f3a28")
+        with db.engine.begin() as connection:
+            old = MetaData()
+            old.reflect(connection, only=["authors", "topics", "articles"])
+            connection.execute(
+                insert(old.tables["authors"]),
+                {"id": 1, "username": "a", "display_name": "A", "password_hash": "!",
+                 "is_editor": True, "created_at": day},
+            )  # fmt: skip
+            connection.execute(
+                insert(old.tables["topics"]),
+                [
+                    {"id": topic_id, "slug": slug, "title": title, "intro_markdown": f"*{title}*",
+                     "intro_html": f"<p><em>{title}</em></p>", "created_at": day,
+                     "feed_changed_at": day}
+                    for topic_id, slug, title in ((1, "zinc", "Zinc"), (2, "anxiety", "Anxiety"))
+                ],
+            )  # fmt: skip
+            connection.execute(
+                insert(old.tables["articles"]),
+                {"id": 1, "slug": "a", "title": "A", "summary": "", "body_markdown": "",
+                 "body_html": "", "status": "published", "created_at": day, "updated_at": day,
+                 "published_at": day, "author_id": 1, "topic_id": 1},
+            )  # fmt: skip
+        upgrade()
+        topics = db.session.execute(
+            select(Topic.slug, Topic.position, Topic.description, Topic.deleted_at).order_by(
+                Topic.position
+            )
+        ).all()
+        revisions = db.session.execute(
+            select(
+                TopicRevision.topic_id,
+                TopicRevision.number,
+                TopicRevision.title,
+                TopicRevision.slug,
+                TopicRevision.description,
+                TopicRevision.intro_markdown,
+                TopicRevision.saved_by_id,
+                TopicRevision.created_at,
+            ).order_by(TopicRevision.topic_id)
+        ).all()
+        db.session.remove()
+        downgrade(revision="9d1c5e7f3a28")
+        assert not {"topic_revisions", "topic_slug_redirects"} & table_names(app)
+        with db.engine.connect() as connection:
+            old = MetaData()
+            old.reflect(connection, only=["topics"])
+            kept = connection.execute(select(old.tables["topics"])).all()
+        db.session.remove()
+    assert [tuple(topic) for topic in topics] == [("anxiety", 1, "", None), ("zinc", 2, "", None)]
+    assert [tuple(revision) for revision in revisions] == [
+        (1, 1, "Zinc", "zinc", "", "*Zinc*", None, day),
+        (2, 1, "Anxiety", "anxiety", "", "*Anxiety*", None, day),
+    ]
+    assert sorted((row.slug, row.intro_html) for row in kept) == [
+        ("anxiety", "<p><em>Anxiety</em></p>"),
+        ("zinc", "<p><em>Zinc</em></p>"),
+    ]

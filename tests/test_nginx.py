@@ -21,7 +21,8 @@ from blog import create_app
 from blog.accounts import create_author
 from blog.extensions import db
 from blog.models import Author
-from blog.publishing import ArticleInput, create_topic, save_article
+from blog.publishing import ArticleInput, save_article
+from blog.topics import create_topic
 from tests.forms import csrf_token
 from tests.helpers import PASSWORD, SITE_URL
 

@@ -1,14 +1,17 @@
 """Readers' pages: cached for anonymous readers, fresh for authors, 304 when unchanged."""
 
 import re
+from dataclasses import replace
 
 import pytest
 from flask import Flask
+from sqlalchemy import select
 
 from blog.cache import site_cache
 from blog.extensions import db
-from blog.models import Article, Author
-from blog.publishing import ArticleInput, create_topic, delete, save_article, unpublish
+from blog.models import Article, Author, Topic
+from blog.publishing import ArticleInput, delete, save_article, unpublish
+from blog.topics import TopicInput, save_topic
 from tests.helpers import START, days
 
 TOPIC = "treatment-resistant-depression"
@@ -146,9 +149,11 @@ def test_every_change_shows_on_the_next_page_in_another_worker_without_redis(mak
     assert reader.get("/doomed-guide").status_code == 404
 
     with worker_b.app_context():
-        create_topic("lithium", "Lithium and its cousins", "About lithium.", now=START + days(6))
-    assert "Lithium and its cousins" in reader.get(home).get_data(as_text=True)
-    assert "lithium" in reader.get("/sitemap.xml").get_data(as_text=True)
+        renamed = db.session.scalars(select(Topic).where(Topic.slug == TOPIC)).one()
+        data = replace(TopicInput.of(renamed), title="Depression that lingers", slug="lingering")
+        save_topic(renamed, data, by=None, now=START + days(6))
+    assert "Depression that lingers" in reader.get(home).get_data(as_text=True)
+    assert "/topics/lingering" in reader.get("/sitemap.xml").get_data(as_text=True)
 
 
 def test_static_urls_carry_a_content_hash_and_are_immutable(client):

@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import func, select
 
-from blog import cache, publishing
+from blog import cache, publishing, topics
 from blog.extensions import db
 from blog.models import Article, ArticleEvent, ArticleRevision, Author, Topic
 from blog.publishing import ArticleInput, save_article
@@ -84,7 +84,7 @@ def test_a_draft_leaves_every_feed_alone(site, invalidated):
 
 def test_moving_a_live_article_invalidates_both_topics(site, invalidated, app):
     ada, topic = site
-    other = publishing.create_topic("lithium", "Lithium", "", now=START)
+    other = topics.create_topic("lithium", "Lithium", "", now=START)
     article = save_article(None, guide(topic), by=ada, publish=True, now=START)
     invalidated.clear()
     save_article(article, guide(other), by=ada, publish=True, now=START + days(1))
@@ -137,7 +137,7 @@ def test_a_slug_in_use_is_refused_with_one_message(site):
 
 def test_a_topic_with_a_bad_slug_is_refused_like_an_article(app):
     with app.app_context(), pytest.raises(InvalidInput) as refused:
-        publishing.create_topic("Not a slug", "Title", "")
+        topics.create_topic("Not a slug", "Title", "")
     assert set(refused.value.errors) == {"slug"}
 
 

@@ -7,7 +7,9 @@ the cache (see ``blog.cache``).
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
+from werkzeug.exceptions import NotFound
+from werkzeug.wrappers import Response as BaseResponse
 
 from .. import queries
 from ..cache import SITE_SCOPE, CachedEntry, etag_for, site_cache, topic_scope
@@ -43,12 +45,19 @@ def site_feed(feed_format: str) -> Response:
 
 @bp.get("/topics/<slug:slug>/feed.xml", defaults={"feed_format": "rss"}, endpoint="topic_rss")
 @bp.get("/topics/<slug:slug>/feed.json", defaults={"feed_format": "json"}, endpoint="topic_json")
-def topic_feed(slug: str, feed_format: str) -> Response:
+def topic_feed(slug: str, feed_format: str) -> BaseResponse:
     # The topic is looked up only when the feed has to be built: a cached
     # feed proves the topic exists, and an unknown one is a 404 from here.
-    return _feed_response(
-        topic_scope(slug), feed_format, lambda: _feed_source(queries.topic_or_404(slug))
-    )
+    try:
+        return _feed_response(
+            topic_scope(slug), feed_format, lambda: _feed_source(queries.topic_or_404(slug))
+        )
+    except NotFound:
+        # A renamed topic: feed readers follow a 301 and update the subscription.
+        moved_to = queries.moved_topic_slug(slug)
+        if moved_to is None:
+            raise
+        return redirect(url_for(f"feeds.topic_{feed_format}", slug=moved_to), code=301)
 
 
 def _feed_response(scope: str, feed_format: str, source: Callable[[], FeedSource]) -> Response:
@@ -85,7 +94,7 @@ def _feed_source(topic: Topic | None) -> FeedSource:
         rss, json = url_for("feeds.site_rss"), url_for("feeds.site_json")
     else:
         title = f"{topic.title} – {site_name}"
-        description = f"New guides on {topic.title}"
+        description = topic.shown_description
         home = url_for("reading.topic", slug=topic.slug)
         rss = url_for("feeds.topic_rss", slug=topic.slug)
         json = url_for("feeds.topic_json", slug=topic.slug)
@@ -123,7 +132,7 @@ def _feed_item(article: Article) -> FeedItem:
 def sitemap() -> Page:
     body = render_template(
         "feeds/sitemap.xml",
-        topics=queries.all_topics(),
+        topics=queries.listed_topics(),
         articles=queries.sitemap_articles(SITEMAP_LIMIT),
     )
     changed_at = queries.listing_changed_at()

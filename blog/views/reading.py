@@ -31,7 +31,7 @@ MAX_PAGE_NUMBER = 1_000_000
 def home() -> Page:
     body = render_template(
         "reading/home.html",
-        topics=queries.all_topics(),
+        topics=queries.listed_topics(),
         articles=queries.newest_articles(current_app.config["HOME_LATEST_ARTICLES"]),
     )
     return Page(body, changed_at=queries.listing_changed_at())
@@ -39,8 +39,15 @@ def home() -> Page:
 
 @bp.get("/topics/<slug:slug>")
 @public_page
-def topic(slug: str) -> Page:
-    topic = queries.topic_or_404(slug)
+def topic(slug: str) -> Page | BaseResponse:
+    topic = queries.live_topic(slug)
+    if topic is None:
+        moved_to = queries.moved_topic_slug(slug)
+        if moved_to is None:
+            abort(404)
+        # A missing ?page= (None) stays missing.
+        wanted_page = request.args.get("page")
+        return redirect(url_for("reading.topic", slug=moved_to, page=wanted_page), code=301)
     page = queries.topic_page(
         topic, _page_number(), per_page=current_app.config["ARTICLES_PER_PAGE"]
     )
