@@ -53,3 +53,37 @@ def test_relative_urls_become_absolute_for_feeds():
 def test_making_urls_absolute_leaves_text_that_looks_like_attributes_alone():
     html = render_markdown('Write href="/x" in text, and `src="/y"` in code.')
     assert absolutize_urls(html, "https://guide.example/") == html
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "[x](//evil.example/path)",
+        '<a href="\\\\evil.example/path">x</a>',
+        '<a href="/\\evil.example/path">x</a>',
+        '<a href="/&#9;/evil.example/path">x</a>',
+    ],
+)
+def test_protocol_relative_and_backslash_links_are_foreign(source):
+    # A browser reads each as a link to evil.example, not as a path on this site.
+    html = render_markdown(source)
+    assert 'href="https://evil.example/path" rel="nofollow noopener"' in html
+
+
+def test_attributes_are_always_double_quoted():
+    html = render_markdown("""<a title='6" tall' href="/p">x</a>""")
+    assert '<a title="6&quot; tall" href="/p">x</a>' in html
+
+
+def test_making_urls_absolute_reads_single_quoted_attributes_as_a_browser_does():
+    # HTML stored before the cleaner always double-quoted may hold such tags.
+    stored = """<a title='6" tall' href="/p">x</a> <img alt='6" tall' src="/i.png">"""
+    assert absolutize_urls(stored, "https://guide.example/") == (
+        '<a title="6&quot; tall" href="https://guide.example/p">x</a> '
+        '<img alt="6&quot; tall" src="https://guide.example/i.png">'
+    )
+
+
+def test_making_urls_absolute_marks_stored_protocol_relative_links_foreign():
+    absolute = absolutize_urls('<a href="//evil.example/x">x</a>', "https://guide.example/")
+    assert absolute == '<a href="https://evil.example/x" rel="nofollow noopener">x</a>'
