@@ -294,9 +294,12 @@ class Preview:
 def preview_article(article: Article | None, data: ArticleInput) -> Preview:
     """Render ``data`` for the author to check, saving nothing."""
     data = data.normalised()
-    return Preview(
-        title=data.title,
-        summary=data.summary,
-        body_html=render_markdown(data.body_markdown),
-        problems=article_problems(data, article),
-    )
+    problems = article_problems(data, article)
+    body_html = ""
+    # A body over the limit is not rendered at all: its problem says why.
+    if "body_markdown" not in problems:
+        try:
+            body_html = render_markdown(data.body_markdown)
+        except InvalidInput as invalid:
+            problems.update(invalid.errors)
+    return Preview(title=data.title, summary=data.summary, body_html=body_html, problems=problems)

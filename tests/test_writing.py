@@ -355,3 +355,11 @@ def test_a_problem_without_a_field_of_its_own_is_listed_above_the_form(app):
     summary = re.search(r'<div class="error-summary".*?</div>', page, re.S).group(0)
     assert "<li>Choose a reviewer.</li>" in summary
     assert "Body: Too long." in summary
+
+
+def test_preview_of_a_body_over_the_limit_renders_nothing_and_says_why(client, logged_in, topic):
+    body = "## Too long\n\n" + "a" * MAX_BODY_LENGTH
+    response = write(client, topic, button="preview", body=body)
+    page = response.get_data(as_text=True)
+    assert f"the most an article can hold is {MAX_BODY_LENGTH:,}" in page
+    assert "<h2>Too long</h2>" not in page
