@@ -1,6 +1,9 @@
 """Time the pages and feeds at 100,000 articles, and show the query plans behind them.
 
-Usage: python -m bench [--articles N] [--requests N] [--database-url URL]
+Usage: python -m bench [--articles N] [--requests N] [--database-url URL] [--render-only]
+
+It first renders every case of the pathological Markdown corpus at the body limit
+and reports the slowest (a refusal for too much formatting counts as a render).
 
 By default a fresh SQLite file in a temporary folder is migrated and filled; with
 --database-url (PostgreSQL) the tables there are dropped and rebuilt first.
@@ -18,9 +21,12 @@ from flask import Flask
 from sqlalchemy import text
 
 from blog.cache import PAGES_SCOPE, SITE_SCOPE, invalidate, topic_scope
+from blog.content import render_markdown
 from blog.extensions import db
 from blog.models import Article, Topic
 from blog.queries import topic_articles, visible_article
+from blog.rules import MAX_BODY_LENGTH, InvalidInput
+from tests.pathological import CASES
 
 from .fill import TOPIC, build_app, fill
 
@@ -52,6 +58,38 @@ def report(name: str, samples: list[float], budget_ms: float) -> None:
     )
 
 
+RENDER_BUDGET_S = 0.5
+
+
+def render_report() -> None:
+    """Render each pathological case at the body limit; print the slowest ones."""
+    seconds: dict[str, float] = {}
+    refused = 0
+    for name, make in CASES.items():
+        source = make(MAX_BODY_LENGTH)
+        start = time.perf_counter()
+        try:
+            render_markdown(source)
+        except InvalidInput:
+            refused += 1
+        seconds[name] = time.perf_counter() - start
+    slowest = sorted(seconds, key=seconds.__getitem__, reverse=True)
+    worst = slowest[0]
+    verdict = "ok" if seconds[worst] <= RENDER_BUDGET_S else "OVER BUDGET"
+    if seconds[worst] > RENDER_BUDGET_S:
+        over_budget.append(f"render of {worst!r}")
+    print(
+        f"Pathological Markdown at {MAX_BODY_LENGTH:,} characters: {len(CASES)} cases, "
+        f"{refused} refused for too much formatting, {sum(seconds.values()):.1f} s in all"
+    )
+    print(
+        f"slowest render: {worst!r} {seconds[worst]:.2f} s   budget {RENDER_BUDGET_S} s  {verdict}"
+    )
+    for name in slowest[1:6]:
+        print(f"    then {name!r} {seconds[name]:.2f} s")
+    print()
+
+
 def query_plans(app: Flask) -> None:
     with app.app_context():
         topic = db.session.scalars(db.select(Topic).where(Topic.slug == TOPIC)).one()
@@ -72,7 +110,12 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--database-url", help="e.g. postgresql+psycopg://postgres@127.0.0.1/test")
+    parser.add_argument("--render-only", action="store_true", help="time the Markdown corpus only")
     options = parser.parse_args()
+
+    render_report()
+    if options.render_only:
+        raise SystemExit(f"Over budget: {', '.join(over_budget)}" if over_budget else 0)
 
     with tempfile.TemporaryDirectory() as folder:
         app = build_app(options.database_url, folder)

@@ -173,6 +173,9 @@ def save_article(
         raise InvalidInput(errors)
     if article is not None and based_on is not None:
         _refuse_if_stale(article, based_on)
+    # Rendered before anything changes: a body with too much markup is refused
+    # here, and pending changes are refused now, not when someone publishes them.
+    body_html = render_markdown(data.body_markdown)
     if article is not None and not publish and article.is_visible_at(now):
         return _save_pending(article, data, by=by, now=now)
 
@@ -181,7 +184,7 @@ def save_article(
     feeds = {topic} if article is None else {topic, article.topic}
     if article is None:
         article = Article(author=by, created_at=now)
-    _apply_text(article, data, topic)
+    _apply_text(article, data, topic, body_html)
     action = _set_publication(article, publish=publish, publish_at=publish_at, now=now)
     article.updated_at = now
 
@@ -199,7 +202,7 @@ def save_article(
     return article
 
 
-def _apply_text(article: Article, data: ArticleInput, topic: Topic) -> None:
+def _apply_text(article: Article, data: ArticleInput, topic: Topic, body_html: str) -> None:
     new_slug = data.effective_slug
     if article.slug and article.slug != new_slug:
         _move_slug(article, article.slug, new_slug)
@@ -207,7 +210,7 @@ def _apply_text(article: Article, data: ArticleInput, topic: Topic) -> None:
     article.title = data.title
     article.summary = data.summary
     article.body_markdown = data.body_markdown
-    article.body_html = render_markdown(data.body_markdown)
+    article.body_html = body_html
     article.topic = topic
     # Whatever was pending is now either live or the current draft.
     article.pending_revision = None
@@ -402,9 +405,12 @@ class Preview:
 def preview_article(article: Article | None, data: ArticleInput) -> Preview:
     """Render ``data`` for the author to check, saving nothing."""
     data = data.normalised()
-    return Preview(
-        title=data.title,
-        summary=data.summary,
-        body_html=render_markdown(data.body_markdown),
-        problems=article_problems(data, article),
-    )
+    problems = article_problems(data, article)
+    body_html = ""
+    # A body over the limit is not rendered at all: its problem says why.
+    if "body_markdown" not in problems:
+        try:
+            body_html = render_markdown(data.body_markdown)
+        except InvalidInput as invalid:
+            problems.update(invalid.errors)
+    return Preview(title=data.title, summary=data.summary, body_html=body_html, problems=problems)

@@ -21,6 +21,15 @@ MAX_BODY_LENGTH = 200_000
 MAX_TOPIC_DESCRIPTION_LENGTH = 200
 MAX_TOPIC_INTRO_LENGTH = 20_000
 
+# How deep Markdown may nest blocks and links (deeper content is dropped), and how
+# deep emphasis (deeper is shown as literal "*"); real writing stays under 6.
+MAX_MARKDOWN_NESTING = 20
+MAX_EMPHASIS_DEPTH = 20
+# How much markup one text may make: elements, plus characters that must be escaped
+# ("&", "<", ">"). Cleaning costs time per piece, so this bounds the time a save or
+# a preview can take; a long article of ordinary prose makes a small fraction of it.
+MAX_MARKUP_PIECES = 20_000
+
 MAX_USERNAME_LENGTH = 64
 MAX_DISPLAY_NAME_LENGTH = 120
 MIN_PASSWORD_LENGTH = 12
