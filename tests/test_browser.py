@@ -4,14 +4,17 @@ import os
 import shutil
 import threading
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from werkzeug.serving import make_server
 
 from blog import create_app
+from blog.accounts import create_author
 from blog.extensions import db
 from blog.models import Author
 from blog.topics import create_topic
+from tests.conftest import SteppedClock
 from tests.helpers import PASSWORD
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -52,7 +55,13 @@ def live_server(app_config, backend, make_author) -> Iterator[str]:
 
 
 @pytest.fixture
-def page(live_server):
+def page(live_server, browser_page):
+    return browser_page
+
+
+@pytest.fixture
+def browser_page():
+    """A page in headless Chromium, phone-sized."""
     with playwright_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM if os.path.exists(CHROMIUM) else shutil.which("chromium"),
@@ -112,3 +121,102 @@ def test_an_author_logs_in_writes_previews_publishes_and_sees_it_first(page, liv
         page.screenshot(
             path=os.path.join(os.environ["SCREENSHOT_DIR"], "topic.png"), full_page=True
         )
+
+
+@pytest.fixture
+def editorial_site(app_config, backend) -> Iterator[tuple[str, SteppedClock]]:
+    """A live site with an editor and an author, whose clock the test moves."""
+    if backend != "sqlite":
+        pytest.skip("the browser journey runs once, on SQLite")
+    clock = SteppedClock(datetime(2025, 11, 1, 9, 0, tzinfo=UTC))
+    app = create_app(dict(app_config, SESSION_COOKIE_SECURE=False, SITE_URL=None, CLOCK=clock))
+    with app.app_context():
+        db.create_all()
+        create_author("ed", PASSWORD, display_name="Ed Itor", editor=True)
+        create_author("ada", PASSWORD, display_name="Ada Lovelace")
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}", clock
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+        with app.app_context():
+            db.engine.dispose()
+
+
+def log_in(page, site: str, username: str) -> None:
+    page.goto(f"{site}/login")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    playwright_api.expect(page.get_by_role("heading", level=1)).to_have_text("Dashboard")
+
+
+def test_an_editorial_team_schedules_revises_and_meets_a_conflict(browser_page, editorial_site):
+    page = browser_page
+    expect = playwright_api.expect
+    site, clock = editorial_site
+    topic_url = f"{site}/topics/lithium-and-you"
+
+    # The editor starts a topic.
+    log_in(page, site, "ed")
+    page.get_by_role("link", name="Topics", exact=True).click()
+    page.get_by_role("link", name="New topic").click()
+    page.get_by_label("Title").fill("Lithium and you")
+    page.get_by_label("Intro").fill("How lithium helps, and what to **watch** for.")
+    page.get_by_role("button", name="Save topic").click()
+    page.get_by_role("button", name="Log out").click()
+
+    # An author schedules a guide into it for two days later.
+    log_in(page, site, "ada")
+    page.get_by_role("link", name="Write", exact=True).click()
+    page.get_by_label("Title").fill("Lithium Levels Explained")
+    page.get_by_label("Summary").fill("Why blood tests matter.")
+    page.get_by_label("Body").fill("Your level is checked *12 hours* after a dose.")
+    page.get_by_label("Topic").select_option(label="Lithium and you")
+    page.get_by_label("Publish at").fill("2025-11-03T09:00")
+    page.get_by_role("button", name="Schedule").click()
+    expect(
+        page.get_by_text("Scheduled “Lithium Levels Explained” for 3 November 2025")
+    ).to_be_visible()
+    assert page.context.request.get(f"{site}/lithium-levels-explained").status == 404
+
+    # The clock passes the time: the guide is there, on its topic page and in its feed.
+    clock.advance(timedelta(days=2))
+    page.goto(topic_url)
+    expect(page.get_by_role("link", name="Lithium Levels Explained", exact=True)).to_be_visible()
+    feed = page.context.request.get(f"{topic_url}/feed.xml").text()
+    assert "<title>Lithium Levels Explained</title>" in feed
+
+    # A revision saved as a draft waits while the live version stays.
+    page.goto(f"{site}/lithium-levels-explained/edit")
+    page.get_by_label("Body").fill("Your level is checked *12 hours* after your evening dose.")
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_text("You are editing changes that are not published yet.")).to_be_visible()
+    reader_view = page.context.request.get(f"{site}/lithium-levels-explained").text()
+    assert "after a dose" in reader_view and "evening" not in reader_view
+
+    # An editor opens the same article in another browser session before Ada publishes.
+    other = page.context.browser.new_context(viewport={"width": 1280, "height": 900})
+    editor_page = other.new_page()
+    log_in(editor_page, site, "ed")
+    editor_page.goto(f"{site}/lithium-levels-explained/edit")
+
+    page.get_by_role("button", name="Publish the changes").first.click()
+    expect(page.get_by_text("Published the changes to “Lithium Levels Explained”.")).to_be_visible()
+    expect(page.locator(".prose")).to_contain_text("after your evening dose")
+
+    # The editor's save was based on an older version: not applied, text kept.
+    editor_page.get_by_label("Body").fill("An editor's rewrite.")
+    editor_page.get_by_role("button", name="Publish", exact=True).click()
+    expect(editor_page.get_by_role("heading", level=1)).to_have_text(
+        "Someone saved this article while you were editing"
+    )
+    expect(editor_page.get_by_label("Body")).to_have_value("An editor's rewrite.")
+    other.close()
+    assert (
+        "after your evening dose"
+        in page.context.request.get(f"{site}/lithium-levels-explained").text()
+    )
