@@ -1,5 +1,7 @@
 """Pages for authors: dashboard, write, edit, preview, history, unpublish, delete."""
 
+from collections.abc import Callable
+
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
@@ -212,18 +214,16 @@ def restore(slug: str, number: int) -> Response:
 
 @bp.post("/<slug:slug>/unpublish")
 def unpublish(slug: str) -> Response:
-    article = _editable(slug)
-    publishing.unpublish(article, by=current_user)
-    flash(f"“{article.title}” is no longer visible to readers; it is kept as a draft.", "success")
-    return redirect(url_for("writing.dashboard"))
+    return _act(
+        publishing.unpublish,
+        _editable(slug),
+        "“{}” is no longer visible to readers; it is kept as a draft.",
+    )
 
 
 @bp.post("/<slug:slug>/delete")
 def delete(slug: str) -> Response:
-    article = _editable(slug)
-    publishing.delete(article, by=current_user)
-    flash(f"Deleted “{article.title}”. An editor can restore it.", "success")
-    return redirect(url_for("writing.dashboard"))
+    return _act(publishing.delete, _editable(slug), "Deleted “{}”. An editor can restore it.")
 
 
 @bp.post("/<slug:slug>/undelete")
@@ -231,6 +231,11 @@ def undelete(slug: str) -> Response:
     if not current_user.is_editor:
         abort(404)  # as _editable: whether the slug exists is not theirs to learn
     article = queries.article_or_404(slug, include_deleted=True)
-    publishing.undelete(article, by=current_user)
-    flash(f"Restored “{article.title}”.", "success")
+    return _act(publishing.undelete, article, "Restored “{}”.")
+
+
+def _act(action: Callable[..., None], article: Article, done: str) -> Response:
+    """Do ``action`` to ``article`` as the current author, say so, and go to the dashboard."""
+    action(article, by=current_user)
+    flash(done.format(article.title), "success")
     return redirect(url_for("writing.dashboard"))
