@@ -29,6 +29,11 @@ MAX_EMPHASIS_DEPTH = 20
 # ("&", "<", ">"). Cleaning costs time per piece, so this bounds the time a save or
 # a preview can take; a long article of ordinary prose makes a small fraction of it.
 MAX_MARKUP_PIECES = 20_000
+# Checked before parsing, so a hostile text is refused before it costs anything:
+# the characters that open or close inline markup, and the lines (each a block
+# the parser examines). A long article of prose with links uses a few thousand.
+MAX_MARKUP_CHARACTERS = 20_000
+MAX_LINES = 10_000
 
 MAX_USERNAME_LENGTH = 64
 MAX_DISPLAY_NAME_LENGTH = 120

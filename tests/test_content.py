@@ -6,7 +6,13 @@ import pytest
 
 from blog.content import absolutize_urls, render_markdown
 from blog.content.cleaning import clean_html
-from blog.rules import MAX_EMPHASIS_DEPTH, MAX_MARKUP_PIECES, InvalidInput
+from blog.rules import (
+    MAX_EMPHASIS_DEPTH,
+    MAX_LINES,
+    MAX_MARKUP_CHARACTERS,
+    MAX_MARKUP_PIECES,
+    InvalidInput,
+)
 
 
 class TagCollector(HTMLParser):
@@ -185,3 +191,19 @@ def test_a_long_article_of_ordinary_prose_is_well_within_the_formatting_limit():
     section = "## A section\n\n" + paragraph * 8 + "- one\n- two\n- three\n\n"
     body = section * (200_000 // len(section))
     assert "<h2>A section</h2>" in render_markdown(body)
+
+
+@pytest.mark.parametrize(
+    "source, reason",
+    [
+        ("[" * (MAX_MARKUP_CHARACTERS + 1), "formatting characters"),
+        ("a " + "_" * MAX_MARKUP_CHARACTERS + " b |", "formatting characters"),
+        ("a\n=\n" * (MAX_LINES // 2 + 1), "too many lines"),
+    ],
+    ids=["brackets", "underscores and a pipe", "setext headings"],
+)
+def test_a_text_that_would_be_slow_to_render_is_refused_before_it_is_parsed(source, reason):
+    with pytest.raises(InvalidInput) as refused:
+        render_markdown(source)
+    assert reason in refused.value.errors["body_markdown"]
+    assert "Split it into two articles." in refused.value.errors["body_markdown"]
