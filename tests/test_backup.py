@@ -2,6 +2,7 @@
 
 import shutil
 import sqlite3
+from contextlib import closing
 
 import pytest
 from sqlalchemy import text
@@ -109,7 +110,7 @@ def test_sqlite_restore_keeps_the_replaced_database_aside(site, runner, publish,
     result = runner.invoke(args=["restore", str(copy), "--yes"])
     kept = next(tmp_path.glob("blog.sqlite3.before-restore-*"))
     assert str(kept) in result.output
-    with sqlite3.connect(kept) as connection:
+    with closing(sqlite3.connect(kept)) as connection:
         titles = {row[0] for row in connection.execute("SELECT title FROM articles")}
     assert "Written after the backup" in titles
     assert changed != site_rows(site)

@@ -68,13 +68,24 @@ def test_account_and_migration_commands_run_without_site_url_or_secret_key(monke
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.sqlite3'}")
     monkeypatch.setattr("flask.Flask.auto_find_instance_path", lambda self: str(tmp_path))
-    flask_command = FlaskGroup(create_app=create_app)
+    built = []
+
+    def build_app():
+        built.append(create_app())
+        return built[-1]
+
+    flask_command = FlaskGroup(create_app=build_app)
     runner = CliRunner()
-    migrated = runner.invoke(flask_command, ["db", "upgrade"])
+    try:
+        migrated = runner.invoke(flask_command, ["db", "upgrade"])
+        created = runner.invoke(
+            flask_command, ["create-author", "ada", "--password", "long enough here"]
+        )
+    finally:
+        for app in built:  # as the flask command would on exit
+            with app.app_context():
+                db.engine.dispose()
     assert migrated.exit_code == 0, migrated.output
-    created = runner.invoke(
-        flask_command, ["create-author", "ada", "--password", "long enough here"]
-    )
     assert created.exit_code == 0, created.output
     assert "Created author 'ada'." in created.output
     with pytest.raises(ConfigurationError, match="SECRET_KEY is not set"):
