@@ -26,6 +26,8 @@ def build_app(database_url: str | None, folder: str) -> Flask:
         {
             "SECRET_KEY": "bench",
             "SITE_URL": "https://bench.example",
+            # The test client names the server "localhost".
+            "EXTRA_TRUSTED_HOSTS": ["localhost"],
             "SQLALCHEMY_DATABASE_URI": database_url or f"sqlite:///{folder}/bench.sqlite3",
         }
     )
