@@ -7,8 +7,9 @@ from importlib import resources
 from sqlalchemy import select
 
 from . import accounts, publishing, topics
+from .demo_glossary import TERMS
 from .extensions import db
-from .models import Article, Topic
+from .models import Article, GlossaryTerm, Topic
 
 DEMO_AUTHOR = "editorial"
 TOPIC_SLUG = "treatment-resistant-depression"
@@ -118,4 +119,19 @@ def load_demo_content() -> list[str]:
         )
         publishing.save_article(None, data, by=author, publish=True, now=demo.published_at)
         created.append(f"article {demo.slug}")
+
+    known = set(db.session.scalars(select(GlossaryTerm.slug)))
+    for term in TERMS:
+        if term.slug in known:
+            continue
+        db.session.add(
+            GlossaryTerm(
+                slug=term.slug,
+                term=term.term,
+                synonyms="\n".join(term.synonyms),
+                definition=term.definition,
+            )
+        )
+        created.append(f"glossary term {term.slug}")
+    db.session.commit()
     return created

@@ -25,9 +25,12 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from .extensions import Base, db
 from .rules import (
+    MAX_DEFINITION_LENGTH,
     MAX_DISPLAY_NAME_LENGTH,
     MAX_SLUG_LENGTH,
     MAX_SUMMARY_LENGTH,
+    MAX_SYNONYMS_LENGTH,
+    MAX_TERM_LENGTH,
     MAX_TITLE_LENGTH,
     MAX_TOPIC_DESCRIPTION_LENGTH,
     MAX_USERNAME_LENGTH,
@@ -335,3 +338,36 @@ class TopicSlugRedirect(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
 
     topic: Mapped[Topic] = relationship()
+
+
+class GlossaryTerm(Model):
+    """A word readers may not know, its other names, and what it means in plain language."""
+
+    __tablename__ = "glossary_terms"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The anchor of its entry on /glossary: /glossary#<slug>.
+    slug: Mapped[str] = mapped_column(String(MAX_SLUG_LENGTH), unique=True)
+    term: Mapped[str] = mapped_column(String(MAX_TERM_LENGTH))
+    # Other names and abbreviations, one per line ("MAOI", "MAO inhibitor"): pages mark
+    # them like the term, and search treats them as the same word.
+    synonyms: Mapped[str] = mapped_column(String(MAX_SYNONYMS_LENGTH), default="")
+    # One plain-language sentence, shown beside the term's first use on a page.
+    definition: Mapped[str] = mapped_column(String(MAX_DEFINITION_LENGTH))
+    explanation_markdown: Mapped[str] = mapped_column(Text, default="")
+    explanation_html: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+    @property
+    def names(self) -> list[str]:
+        """The term and then each synonym, as written, without blanks or repeats."""
+        names: list[str] = []
+        for name in [self.term, *self.synonyms.splitlines()]:
+            name = " ".join(name.split())
+            if name and name.casefold() not in {known.casefold() for known in names}:
+                names.append(name)
+        return names
+
+    def __repr__(self) -> str:
+        return f"<GlossaryTerm {self.slug}>"

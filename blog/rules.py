@@ -21,6 +21,12 @@ MAX_BODY_LENGTH = 200_000
 MAX_TOPIC_DESCRIPTION_LENGTH = 200
 MAX_TOPIC_INTRO_LENGTH = 20_000
 
+# The glossary: a term or one synonym; all of a term's synonyms together; its short definition.
+MAX_TERM_LENGTH = 100
+MAX_SYNONYMS_LENGTH = 1_000
+MAX_DEFINITION_LENGTH = 300
+MAX_EXPLANATION_LENGTH = 20_000
+
 # How deep Markdown may nest blocks and links (deeper content is dropped), and how
 # deep emphasis (deeper is shown as literal "*"); real writing stays under 6.
 MAX_MARKDOWN_NESTING = 20
