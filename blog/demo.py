@@ -6,7 +6,7 @@ from importlib import resources
 
 from sqlalchemy import select
 
-from . import accounts, publishing, topics
+from . import accounts, glossary_editing, publishing, topics
 from .demo_glossary import TERMS
 from .extensions import db
 from .models import Article, GlossaryTerm, Topic
@@ -124,14 +124,15 @@ def load_demo_content() -> list[str]:
     for term in TERMS:
         if term.slug in known:
             continue
-        db.session.add(
-            GlossaryTerm(
-                slug=term.slug,
+        glossary_editing.save_term(
+            None,
+            glossary_editing.GlossaryInput(
                 term=term.term,
                 synonyms="\n".join(term.synonyms),
                 definition=term.definition,
-            )
+                slug=term.slug,
+            ),
+            by=None,
         )
         created.append(f"glossary term {term.slug}")
-    db.session.commit()
     return created

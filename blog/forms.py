@@ -22,11 +22,14 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from . import clock
 from .accounts import normalise_username
-from .models import Article, ArticleRevision, Topic
+from .glossary_editing import GlossaryInput
+from .models import Article, ArticleRevision, GlossaryTerm, Topic
 from .publishing import ArticleInput
 from .rules import (
+    MAX_DEFINITION_LENGTH,
     MAX_PASSWORD_LENGTH,
     MAX_SUMMARY_LENGTH,
+    MAX_TERM_LENGTH,
     MAX_TITLE_LENGTH,
     MAX_TOPIC_DESCRIPTION_LENGTH,
     MAX_USERNAME_LENGTH,
@@ -229,3 +232,61 @@ class TopicForm(DomainForm):
         self.slug.data = data.slug
         self.description.data = data.description
         self.intro.data = data.intro_markdown
+
+
+class GlossaryTermForm(DomainForm):
+    term = StringField(
+        "Term",
+        description=f"As readers see it in the glossary, up to {MAX_TERM_LENGTH} characters.",
+        render_kw={"autocomplete": "off", "maxlength": MAX_TERM_LENGTH},
+    )
+    synonyms = TextAreaField(
+        "Other names",
+        description=(
+            "Optional. Abbreviations and other names for the same thing, one a line "
+            "(“MAOI”). Pages mark these like the term; search treats them as the same word."
+        ),
+        render_kw={"rows": 4, "autocomplete": "off"},
+    )
+    definition = TextAreaField(
+        "Short definition",
+        description=(
+            f"One plain-language sentence, up to {MAX_DEFINITION_LENGTH} characters, shown "
+            "beside the term's first use on a page."
+        ),
+        render_kw={"rows": 3},
+    )
+    explanation = TextAreaField(
+        "Longer explanation",
+        description="Optional. Markdown, shown in the glossary below the definition.",
+        render_kw={"rows": 8},
+    )
+    slug = StringField(
+        "Anchor",
+        description=(
+            "The term's address in the glossary, /glossary#… Leave empty to make it from the term."
+        ),
+        render_kw={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"},
+    )
+    save = SubmitField("Save term")
+
+    FIELD_OF = {"explanation_markdown": "explanation"}
+
+    def to_input(self) -> GlossaryInput:
+        """Return what the editor typed, as the write side takes it."""
+        return GlossaryInput(
+            term=self.term.data or "",
+            synonyms=self.synonyms.data or "",
+            definition=self.definition.data or "",
+            explanation_markdown=self.explanation.data or "",
+            slug=self.slug.data or "",
+        )
+
+    def fill_from(self, term: GlossaryTerm) -> None:
+        """Put the text of ``term`` into the fields."""
+        data = GlossaryInput.of(term)
+        self.term.data = data.term
+        self.synonyms.data = data.synonyms
+        self.definition.data = data.definition
+        self.explanation.data = data.explanation_markdown
+        self.slug.data = data.slug

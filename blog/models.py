@@ -358,6 +358,10 @@ class GlossaryTerm(Model):
     explanation_html: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    # The editor who saved it last; None for terms loaded by code (the demo).
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("authors.id"))
+
+    updated_by: Mapped[Author | None] = relationship()
 
     @property
     def names(self) -> list[str]:

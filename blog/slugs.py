@@ -20,6 +20,7 @@ RESERVED_SLUGS = frozenset(
         "feed.json",
         "feed.xml",
         "favicon.ico",
+        "glossary",
         "healthz",
         "history",
         "login",

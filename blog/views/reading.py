@@ -4,6 +4,8 @@ Public pages are ``Page``s served through ``public_page``: cached for anonymous
 readers, with validators for conditional GETs (see ``blog.pages``).
 """
 
+from datetime import datetime
+
 from flask import (
     Blueprint,
     Response,
@@ -16,7 +18,8 @@ from flask import (
 )
 from werkzeug.wrappers import Response as BaseResponse
 
-from .. import queries
+from .. import glossary, queries
+from ..content.terms import MarkedHtml
 from ..pages import Page, public_page
 from ..rules import whole_number
 
@@ -51,8 +54,10 @@ def topic(slug: str) -> Page | BaseResponse:
     page = queries.topic_page(
         topic, _page_number(), per_page=current_app.config["ARTICLES_PER_PAGE"]
     )
-    body = render_template("reading/topic.html", topic=topic, page=page)
-    return Page(body, changed_at=queries.listing_changed_at(topic))
+    # Only the first page shows the intro, so only it marks glossary terms.
+    intro = glossary.mark_page_terms(topic.intro_html if page.page == 1 else "")
+    body = render_template("reading/topic.html", topic=topic, page=page, intro=intro)
+    return Page(body, changed_at=_newest(queries.listing_changed_at(topic), intro))
 
 
 def _page_number() -> int:
@@ -72,8 +77,17 @@ def article(slug: str) -> Page | BaseResponse:
         if moved_to is None:
             abort(404)
         return redirect(url_for("reading.article", slug=moved_to), code=301)
-    body = render_template("reading/article.html", article=found)
-    return Page(body, changed_at=found.updated_at)
+    # Marked on the stored HTML when the page is built: glossary edits reach every article.
+    marked = glossary.mark_page_terms(found.body_html)
+    body = render_template("reading/article.html", article=found, body=marked)
+    return Page(body, changed_at=_newest(found.updated_at, marked))
+
+
+def _newest(changed_at: datetime | None, marked: MarkedHtml) -> datetime | None:
+    """Return when a page last changed, counting the edits of the glossary terms it marks."""
+    if not marked.terms or changed_at is None:
+        return changed_at
+    return max(changed_at, glossary.changed_at() or changed_at)
 
 
 @bp.get("/healthz")

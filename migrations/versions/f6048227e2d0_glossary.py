@@ -1,7 +1,8 @@
 """Add the glossary: terms, their other names and plain-language definitions.
 
-A new table, empty on upgrade (editors and `flask seed-demo` fill it);
-downgrading drops it and the terms in it.
+A new table, empty on upgrade (editors at /manage/glossary and `flask seed-demo`
+fill it), with the editor who saved each term last; downgrading drops it and the
+terms in it. Existing tables are not changed.
 
 Revision ID: f6048227e2d0
 Revises: b7e4a1c9d260
@@ -30,6 +31,8 @@ def upgrade():
     sa.Column('explanation_html', sa.Text(), nullable=False, server_default=''),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_by_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['updated_by_id'], ['authors.id'], name=op.f('fk_glossary_terms_updated_by_id_authors')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_glossary_terms')),
     sa.UniqueConstraint('slug', name=op.f('uq_glossary_terms_slug'))
     )
