@@ -12,7 +12,15 @@ from sqlalchemy import MetaData, func, insert, inspect, select, text
 
 from blog import create_app
 from blog.extensions import db
-from blog.models import Article, ArticleEvent, ArticleRevision, Author, Topic, TopicRevision
+from blog.models import (
+    Article,
+    ArticleEvent,
+    ArticleRevision,
+    Author,
+    GlossaryTerm,
+    Topic,
+    TopicRevision,
+)
 from tests.conftest import postgresql_options, reset_postgresql_schema
 from tests.helpers import TEST_DATABASE_URL
 
@@ -353,3 +361,43 @@ def test_upgrading_orders_topics_by_title_and_keeps_their_text_as_version_one(
         ("anxiety", "<p><em>Anxiety</em></p>"),
         ("zinc", "<p><em>Zinc</em></p>"),
     ]
+
+
+def test_upgrading_adds_an_empty_glossary_that_records_its_editor_and_downgrading_drops_it(
+    empty_database_app,
+):
+    app = empty_database_app
+    day = datetime(2025, 3, 1, tzinfo=UTC)
+    with app.app_context():
+        upgrade(revision="b7e4a1c9d260")
+        with db.engine.begin() as connection:
+            old = MetaData()
+            old.reflect(connection, only=["authors"])
+            connection.execute(
+                insert(old.tables["authors"]),
+                {"id": 1, "username": "ed", "display_name": "Ed", "password_hash": "!",
+                 "is_editor": True, "created_at": day, "is_active": True, "session_version": 1},
+            )  # fmt: skip
+        upgrade(revision="f6048227e2d0")
+        assert db.session.scalar(select(func.count()).select_from(GlossaryTerm)) == 0
+        db.session.add(
+            GlossaryTerm(
+                slug="maoi",
+                term="MAOI",
+                synonyms="Monoamine oxidase inhibitor",
+                definition="A type of antidepressant.",
+                created_at=day,
+                updated_at=day,
+                updated_by_id=1,
+            )
+        )
+        db.session.commit()
+        term = db.session.scalars(select(GlossaryTerm)).one()
+        saved = (term.names, term.explanation_html, term.updated_by.username, term.updated_at)
+        db.session.remove()
+        downgrade(revision="b7e4a1c9d260")
+        assert "glossary_terms" not in table_names(app)
+        kept = db.session.execute(text("SELECT username FROM authors")).scalars().all()
+        db.session.remove()
+    assert saved == (["MAOI", "Monoamine oxidase inhibitor"], "", "ed", day)
+    assert kept == ["ed"]
