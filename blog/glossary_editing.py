@@ -34,6 +34,9 @@ from .slugs import SLUG_PATTERN, slugify
 
 log = logging.getLogger(__name__)
 
+# Ids /glossary already gives other elements (the skip link's target): no term may take one.
+PAGE_ANCHORS = frozenset({"content"})
+
 
 @dataclass
 class GlossaryConflict(InvalidInput):
@@ -125,6 +128,8 @@ def _slug_problem(slug: str) -> str | None:
         return f"Keep the anchor to {MAX_SLUG_LENGTH} characters or fewer."
     if not SLUG_PATTERN.match(slug):
         return "Use only lower-case letters a–z, digits and single hyphens between words."
+    if slug in PAGE_ANCHORS:
+        return f"“{slug}” is an anchor of the glossary page itself; choose another anchor."
     return None
 
 

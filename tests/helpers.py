@@ -1,6 +1,7 @@
 """Constants and markers shared by the tests."""
 
 import os
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -22,3 +23,14 @@ requires_redis = pytest.mark.skipif(
 
 def days(n: int) -> timedelta:
     return timedelta(days=n)
+
+
+# A glossary term's mark on a page (see blog/content/terms.py), holding the words it marks.
+TERM_MARK = re.compile(
+    r'<a href="#term-[a-z0-9-]+" aria-describedby="[a-z0-9-]+" class="term">(.*?)</a>', re.DOTALL
+)
+
+
+def without_term_marks(html: str) -> str:
+    """Take glossary marks out of a page, keeping the words they held."""
+    return TERM_MARK.sub(r"\1", html)

@@ -148,6 +148,7 @@ def test_editing_a_term_keeps_its_anchor_unless_the_editor_changes_it(client, ed
         ({"explanation": "e" * 20_001}, "explanation", "the most it can hold is 20,000"),
         ({"slug": "Not A Slug"}, "slug", "Use only lower-case letters"),
         ({"term": "抑郁"}, "slug", "Enter an anchor"),
+        ({"term": "Content"}, "slug", "“content” is an anchor of the glossary page itself"),
     ],
 )
 def test_bad_input_is_refused_beside_its_field_and_the_text_is_kept(

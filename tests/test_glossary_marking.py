@@ -1,6 +1,5 @@
 """Marking glossary terms in clean HTML: which words become links, and what is left as stored."""
 
-import re
 from importlib import resources
 
 import pytest
@@ -10,6 +9,7 @@ from hypothesis import strategies as st
 from blog.content import render_markdown
 from blog.content.terms import MarkedHtml, Term, TermMatcher, mark_terms
 from blog.demo_glossary import TERMS as DEMO_TERMS
+from tests.helpers import TERM_MARK, without_term_marks
 
 MAOI = Term(
     "monoamine-oxidase-inhibitor",
@@ -33,18 +33,13 @@ def link(slug: str, words: str) -> str:
     )
 
 
-MARK = re.compile(
-    r'<a href="#term-[a-z0-9-]+" aria-describedby="[a-z0-9-]+" class="term">(.*?)</a>', re.DOTALL
-)
-
-
 def unmarked(html: str) -> str:
     """Take the marks out again, keeping the words they held."""
-    return MARK.sub(r"\1", html)
+    return without_term_marks(html)
 
 
 def marked_words(html: str) -> list[str]:
-    return MARK.findall(html)
+    return TERM_MARK.findall(html)
 
 
 def test_only_the_first_use_is_marked_in_the_case_it_was_written():
