@@ -61,7 +61,9 @@ def test_the_write_form_has_the_labelled_fields_and_buttons(client, logged_in):
         assert f'value="{button}"' in page
     assert '<option value="1">Treatment-Resistant Depression</option>' in page
     # No topic is chosen for the author: the required select starts on an empty choice.
-    assert re.search(r'<select[^>]*id="topic"[^>]*>\s*<option selected value="">Choose a topic', page)
+    assert re.search(
+        r'<select[^>]*id="topic"[^>]*>\s*<option selected value="">Choose a topic', page
+    )
 
 
 def test_publishing_shows_the_article_first_on_home_topic_and_feeds(
