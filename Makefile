@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app wsgi
 PORT   ?= 5000
 
-.PHONY: run test lint bench bench-http soak author install dev clean secret-key
+.PHONY: run test lint bench bench-http soak author install dev tools clean secret-key
 
 # A local development server: debug mode, plain HTTP, the request's host for absolute URLs.
 run: export FLASK_DEBUG := 1
@@ -35,7 +35,7 @@ bench-http: $(VENV)/.dev-installed
 soak: $(VENV)/.dev-installed
 	$(BIN)/python -m bench.soak $(SOAK_ARGS)
 
-test: $(VENV)/.dev-installed
+test: $(VENV)/.dev-installed tools
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev-installed
@@ -45,6 +45,21 @@ lint: $(VENV)/.dev-installed
 
 install: $(VENV)/.installed
 dev: $(VENV)/.dev-installed
+
+# The page checkers tests/test_quality.py runs (axe-core, the Nu HTML checker, Lighthouse),
+# at the versions tools/node/package-lock.json pins. Without npm they are left out and those
+# tests skip, saying so; .ci/run installs Node.js and Java first. No install scripts: vnu-jar's
+# would download a Java runtime, and the Nu checker runs on the system's Java instead.
+NODE_TOOLS := tools/node
+tools: $(NODE_TOOLS)/node_modules/.installed
+
+$(NODE_TOOLS)/node_modules/.installed: $(NODE_TOOLS)/package.json $(NODE_TOOLS)/package-lock.json
+	@if command -v npm >/dev/null; then \
+		cd $(NODE_TOOLS) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error \
+			&& touch node_modules/.installed; \
+	else \
+		echo "npm is missing: the page-quality checkers are not installed; their tests will skip."; \
+	fi
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -66,4 +81,4 @@ secret-key: | $(BIN)/python
 			>> instance/config.py && echo "Generated a local SECRET_KEY in instance/config.py."; }
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache $(NODE_TOOLS)/node_modules

@@ -60,6 +60,10 @@ def test_the_write_form_has_the_labelled_fields_and_buttons(client, logged_in):
     for button in ("Publish", "Save draft", "Preview"):
         assert f'value="{button}"' in page
     assert '<option value="1">Treatment-Resistant Depression</option>' in page
+    # No topic is chosen for the author: the required select starts on an empty choice.
+    assert re.search(
+        r'<select[^>]*id="topic"[^>]*>\s*<option selected value="">Choose a topic', page
+    )
 
 
 def test_publishing_shows_the_article_first_on_home_topic_and_feeds(
@@ -286,6 +290,7 @@ def test_dashboard_lists_the_authors_drafts_and_articles(
         ({"title": "Login"}, "slug", "is a page of the site itself"),
         ({"topic": "999"}, "topic", "Choose one of the listed topics."),
         ({"topic": "not-a-number"}, "topic", "Choose one of the listed topics."),
+        ({"topic": ""}, "topic", "Choose one of the listed topics."),
         ({"title": "Bold <b>claims</b>"}, "title", "A title is plain text"),
     ],
 )

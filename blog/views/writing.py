@@ -60,7 +60,9 @@ def edit(slug: str) -> tuple[str, int] | Response:
 
 def _article_form(article: Article | None) -> tuple[str, int] | Response:
     form = ArticleForm()
-    form.topic.choices = [(topic.id, topic.title) for topic in queries.all_topics()]
+    # A required select starts on an empty choice, so no topic is picked for the author.
+    form.topic.choices = [("", "Choose a topic")]
+    form.topic.choices += [(topic.id, topic.title) for topic in queries.all_topics()]
     if not form.is_submitted() and article is not None:
         _fill_for_editing(form, article)
     if not form.validate_on_submit():
