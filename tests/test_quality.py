@@ -43,6 +43,7 @@ PAGES: dict[str, str] = {
     "topic": f"/topics/{TOPIC_SLUG}",
     "article": f"/{ARTICLES[0].slug}",
     "article-with-references": f"/{REFERENCED_SLUG}",
+    "glossary": "/glossary",
     "login": "/login",
 }
 LIGHTHOUSE_PAGE = "article"
