@@ -4,6 +4,8 @@ Public pages are ``Page``s served through ``public_page``: cached for anonymous
 readers, with validators for conditional GETs (see ``blog.pages``).
 """
 
+from datetime import datetime
+
 from flask import (
     Blueprint,
     Response,
@@ -16,7 +18,7 @@ from flask import (
 )
 from werkzeug.wrappers import Response as BaseResponse
 
-from .. import queries
+from .. import notices, queries
 from ..pages import Page, public_page
 from ..rules import whole_number
 
@@ -51,8 +53,9 @@ def topic(slug: str) -> Page | BaseResponse:
     page = queries.topic_page(
         topic, _page_number(), per_page=current_app.config["ARTICLES_PER_PAGE"]
     )
-    body = render_template("reading/topic.html", topic=topic, page=page)
-    return Page(body, changed_at=queries.listing_changed_at(topic))
+    shown = notices.current()
+    body = render_template("reading/topic.html", topic=topic, page=page, notices=shown)
+    return Page(body, changed_at=_latest(queries.listing_changed_at(topic), shown.changed_at))
 
 
 def _page_number() -> int:
@@ -72,8 +75,20 @@ def article(slug: str) -> Page | BaseResponse:
         if moved_to is None:
             abort(404)
         return redirect(url_for("reading.article", slug=moved_to), code=301)
-    body = render_template("reading/article.html", article=found)
-    return Page(body, changed_at=found.updated_at)
+    shown = notices.current()
+    body = render_template(
+        "reading/article.html",
+        article=found,
+        notices=shown,
+        update_line=notices.update_line_html(found),
+    )
+    return Page(body, changed_at=_latest(found.updated_at, shown.changed_at))
+
+
+def _latest(*moments: datetime | None) -> datetime | None:
+    """Return the newest of ``moments`` that are known: what a page's Last-Modified says."""
+    known = [moment for moment in moments if moment is not None]
+    return max(known) if known else None
 
 
 @bp.get("/healthz")
