@@ -104,6 +104,8 @@ def load_demo_content() -> list[str]:
             by=author,
             # The topic dates from its first guide, so its feed's dates are the guides'.
             now=min(demo.published_at for demo in ARTICLES),
+            # Its readers may be in crisis: its pages and feed items show where to get help.
+            is_mental_health=True,
         )
         created.append(f"topic {TOPIC_SLUG}")
 

@@ -37,7 +37,17 @@ class FeedItem:
     category: str
     category_url: str
     published_at: datetime
+    # The last material update, else the publication: a typo fix moves neither.
     updated_at: datetime
+    # Clean HTML before and after the body: the "Updated <date>: <note>" line of
+    # a material update, and the safety notices, since feed readers show an item
+    # without the site around it.
+    lead_html: str = ""
+    notices_html: str = ""
+
+    def content_html(self) -> str:
+        """Return the item's full HTML: lead, body and notices, with every URL absolute."""
+        return absolutize_urls(self.lead_html + self.clean_html + self.notices_html, self.url)
 
 
 @dataclass(frozen=True)
@@ -90,7 +100,7 @@ def rss_document(source: FeedSource) -> str:
         # only when both are set).
         # description is read as HTML: escape the plain summary so it shows as typed.
         entry.description(html.escape(item.summary or item.title, quote=False))
-        entry.content(absolutize_urls(item.clean_html, item.url), type="CDATA")
+        entry.content(item.content_html(), type="CDATA")
         # RSS <author> must be an e-mail address; a byline is dc:creator.
         entry.dc.dc_creator(item.author_name)
         entry.category(term=item.category, scheme=item.category_url)
@@ -115,7 +125,7 @@ def json_feed_document(source: FeedSource) -> str:
                 "url": item.url,
                 "title": item.title,
                 "summary": item.summary,
-                "content_html": absolutize_urls(item.clean_html, item.url),
+                "content_html": item.content_html(),
                 "date_published": item.published_at.isoformat(),
                 "date_modified": item.updated_at.isoformat(),
                 "authors": [{"name": item.author_name}],

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateTimeLocalField,
     HiddenField,
     PasswordField,
@@ -27,11 +28,13 @@ from .models import Article, ArticleRevision, GlossaryTerm, Topic
 from .publishing import ArticleInput
 from .rules import (
     MAX_DEFINITION_LENGTH,
+    MAX_NOTICE_LENGTH,
     MAX_PASSWORD_LENGTH,
     MAX_SUMMARY_LENGTH,
     MAX_TERM_LENGTH,
     MAX_TITLE_LENGTH,
     MAX_TOPIC_DESCRIPTION_LENGTH,
+    MAX_UPDATE_NOTE_LENGTH,
     MAX_USERNAME_LENGTH,
     MIN_PASSWORD_LENGTH,
     whole_number,
@@ -101,6 +104,22 @@ class ArticleForm(DomainForm):
         invalid_value_message="Enter a date and time, such as 2026-12-07 09:00.",
         description="Only for “Schedule”: the date and time, in the site's time zone.",
     )
+    material_update = BooleanField(
+        "This is a material update",
+        description=(
+            "Tick it when the change matters to readers (new dose guidance, a new risk), not "
+            "for a typo. Readers and feeds then show “Updated <date>: <note>”."
+        ),
+    )
+    material_update_note = StringField(
+        "What changed",
+        description=(
+            f"Required for a material update: one line of plain text, up to "
+            f"{MAX_UPDATE_NOTE_LENGTH} characters, e.g. “Dose guidance updated after the 2026 "
+            "guideline”."
+        ),
+        render_kw={"autocomplete": "off", "maxlength": MAX_UPDATE_NOTE_LENGTH},
+    )
     # The version the author started from, so a save over someone else's is not silent.
     based_on = HiddenField()
     publish = SubmitField("Publish")
@@ -125,6 +144,12 @@ class ArticleForm(DomainForm):
                 "here: the clocks go forward then. Choose another time."
             ]
             return None
+
+    def material_update_note_given(self) -> str | None:
+        """Return a material update's note ("" if left empty), or None for a minor edit."""
+        if not self.material_update.data:
+            return None
+        return self.material_update_note.data or ""
 
     def based_on_version(self) -> int | None:
         """Return the version number the author started from, if the form says."""
@@ -212,6 +237,13 @@ class TopicForm(DomainForm):
     intro = TextAreaField(
         "Intro", description="Markdown, shown above the topic's guides.", render_kw={"rows": 12}
     )
+    is_mental_health = BooleanField(
+        "Mental health topic",
+        description=(
+            "Show the crisis-support notice on this topic's page, on its articles and in their "
+            "feed items."
+        ),
+    )
     save = SubmitField("Save topic")
 
     FIELD_OF = {"intro_markdown": "intro"}
@@ -223,6 +255,7 @@ class TopicForm(DomainForm):
             description=self.description.data or "",
             intro_markdown=self.intro.data or "",
             slug=self.slug.data or "",
+            is_mental_health=bool(self.is_mental_health.data),
         )
 
     def fill_from(self, topic: Topic) -> None:
@@ -232,6 +265,7 @@ class TopicForm(DomainForm):
         self.slug.data = data.slug
         self.description.data = data.description
         self.intro.data = data.intro_markdown
+        self.is_mental_health.data = data.is_mental_health
 
 
 class GlossaryTermForm(DomainForm):
@@ -290,3 +324,37 @@ class GlossaryTermForm(DomainForm):
         self.definition.data = data.definition
         self.explanation.data = data.explanation_markdown
         self.slug.data = data.slug
+
+
+def _notice_field(label: str, description: str) -> TextAreaField:
+    return TextAreaField(
+        label,
+        description=f"{description} Markdown, up to {MAX_NOTICE_LENGTH:,} characters. "
+        "Leave empty for the default text.",
+        render_kw={"rows": 6},
+    )
+
+
+class SiteNoticesForm(DomainForm):
+    """The safety notices, named as their settings' keys (``blog.notices``)."""
+
+    crisis_notice = _notice_field(
+        "Crisis-support notice",
+        "Shown with mental-health topics: what to do and whom to call in a crisis.",
+    )
+    medical_disclaimer = _notice_field(
+        "Medical disclaimer", "Shown with every article and topic, and in every feed item."
+    )
+    save = SubmitField("Save the notices")
+
+    def to_input(self) -> dict[str, str]:
+        """Return what the editor typed, by setting key."""
+        return {
+            "crisis_notice": self.crisis_notice.data or "",
+            "medical_disclaimer": self.medical_disclaimer.data or "",
+        }
+
+    def fill_from(self, texts: dict[str, str]) -> None:
+        """Put the stored texts (by setting key) into the fields."""
+        self.crisis_notice.data = texts.get("crisis_notice", "")
+        self.medical_disclaimer.data = texts.get("medical_disclaimer", "")

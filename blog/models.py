@@ -27,12 +27,14 @@ from .extensions import Base, db
 from .rules import (
     MAX_DEFINITION_LENGTH,
     MAX_DISPLAY_NAME_LENGTH,
+    MAX_SETTING_KEY_LENGTH,
     MAX_SLUG_LENGTH,
     MAX_SUMMARY_LENGTH,
     MAX_SYNONYMS_LENGTH,
     MAX_TERM_LENGTH,
     MAX_TITLE_LENGTH,
     MAX_TOPIC_DESCRIPTION_LENGTH,
+    MAX_UPDATE_NOTE_LENGTH,
     MAX_USERNAME_LENGTH,
 )
 
@@ -151,6 +153,8 @@ class Topic(Model):
     intro_html: Mapped[str] = mapped_column(Text, default="")
     # Where editors put it in the home page's list: smallest first.
     position: Mapped[int] = mapped_column(default=0)
+    # Its page and its articles show the crisis-support notice (``blog.notices``).
+    is_mental_health: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     # When the topic's feed last changed: an article in it was published, edited,
     # unpublished, deleted, restored, or moved in or out, or the topic itself was
@@ -201,6 +205,11 @@ class Article(Model):
     pending_revision: Mapped[int | None]
     # Soft delete: an editor can bring the article back.
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The last edit its author marked as a material update, and what changed:
+    # readers see "Updated <date>: <note>", and the feeds' date_modified is this
+    # time. A minor edit (a typo) moves neither.
+    last_material_update_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    material_update_note: Mapped[str | None] = mapped_column(String(MAX_UPDATE_NOTE_LENGTH))
     author_id: Mapped[int] = mapped_column(ForeignKey("authors.id"))
     topic_id: Mapped[int] = mapped_column(ForeignKey("topics.id"))
 
@@ -257,6 +266,9 @@ class ArticleRevision(Model):
     body_markdown: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16))
     topic_id: Mapped[int] = mapped_column(ForeignKey("topics.id"))
+    # Set when this version was saved as a material update: pending changes
+    # keep it until they are published, and then it reaches the article.
+    material_update_note: Mapped[str | None] = mapped_column(String(MAX_UPDATE_NOTE_LENGTH))
     saved_by_id: Mapped[int] = mapped_column(ForeignKey("authors.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
 
@@ -375,3 +387,21 @@ class GlossaryTerm(Model):
 
     def __repr__(self) -> str:
         return f"<GlossaryTerm {self.slug}>"
+
+
+class SiteSetting(Model):
+    """One setting editors change in the browser, such as a safety notice (``blog.notices``).
+
+    ``value`` is what the editor typed; ``html`` its clean HTML when the setting
+    is Markdown. A setting with no row has its default.
+    """
+
+    __tablename__ = "site_settings"
+
+    key: Mapped[str] = mapped_column(String(MAX_SETTING_KEY_LENGTH), primary_key=True)
+    value: Mapped[str] = mapped_column(Text, default="")
+    html: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("authors.id"))
+
+    updated_by: Mapped[Author | None] = relationship()

@@ -31,13 +31,21 @@ from .models import (
     SlugRedirect,
     Topic,
 )
-from .rules import MAX_BODY_LENGTH, MAX_SUMMARY_LENGTH, MAX_TITLE_LENGTH, InvalidInput
+from .rules import (
+    MAX_BODY_LENGTH,
+    MAX_SUMMARY_LENGTH,
+    MAX_TITLE_LENGTH,
+    MAX_UPDATE_NOTE_LENGTH,
+    InvalidInput,
+)
 from .slugs import slug_problem, slugify
 
 # Characters XML cannot carry (feeds would break on them) and stray line ends.
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 # Something a browser or feed reader could take for the start of an HTML tag.
 _TAG_START = re.compile(r"<\s*[a-zA-Z!/?]")
+# What the record says when a material update reaches readers (at most 32 characters).
+MATERIAL_UPDATE_ACTION = "published a material update"
 
 
 @dataclass(frozen=True)
@@ -150,6 +158,7 @@ def save_article(
     publish: bool,
     publish_at: datetime | None = None,
     based_on: int | None = None,
+    material_update: str | None = None,
     now: datetime | None = None,
 ) -> Article:
     """Create (``article`` None) or update an article from ``data``.
@@ -158,11 +167,17 @@ def save_article(
     else now. Without ``publish``, a new or unpublished article is saved as a
     draft, and a live one keeps its live version while the new text waits as
     pending changes. ``based_on`` is the version the author started from: a
-    save over a newer one raises EditConflict. Bad input raises InvalidInput.
+    save over a newer one raises EditConflict. ``material_update`` (not None)
+    marks the edit as a material update with that note: readers see "Updated
+    <date>: <note>" from the moment the edit reaches them (for pending changes,
+    when they are published). Bad input raises InvalidInput.
     """
     data = data.normalised()
     now = now or clock.now()
     errors = article_problems(data, article)
+    if material_update is not None:
+        material_update = " ".join(clean_typed_text(material_update).split())
+        errors.update(_material_update_problems(article, material_update, publish, now))
     if (
         publish
         and publish_at is not None
@@ -177,7 +192,7 @@ def save_article(
     # here, and pending changes are refused now, not when someone publishes them.
     body_html = render_markdown(data.body_markdown)
     if article is not None and not publish and article.is_visible_at(now):
-        return _save_pending(article, data, by=by, now=now)
+        return _save_pending(article, data, by=by, now=now, material_update=material_update)
 
     topic = db.session.get_one(Topic, data.topic_id)
     was_visible = article is not None and article.is_visible_at(now)
@@ -187,10 +202,18 @@ def save_article(
     _apply_text(article, data, topic, body_html)
     action = _set_publication(article, publish=publish, publish_at=publish_at, now=now)
     article.updated_at = now
+    if material_update:
+        # Only a typo fix leaves these alone: the date readers and feeds see moves.
+        article.last_material_update_at = now
+        article.material_update_note = material_update
+        db.session.add(
+            ArticleEvent(article_id=article.id, action=MATERIAL_UPDATE_ACTION, by_id=by.id,
+                         created_at=now)
+        )  # fmt: skip
 
     # Added only now, complete: an autoflush must never see a half-built article.
     db.session.add(article)
-    _record_revision(article, data, by, now)
+    _record_revision(article, data, by, now, material_update=material_update)
     _finish(
         article,
         action,
@@ -251,9 +274,43 @@ def _refuse_if_stale(article: Article, based_on: int) -> None:
         raise EditConflict(latest=latest)
 
 
-def _save_pending(article: Article, data: ArticleInput, *, by: Author, now: datetime) -> Article:
-    """Keep ``data`` as the article's pending changes; what readers see stays as it is."""
-    revision = _record_revision(article, data, by, now, status=DRAFT)
+def _material_update_problems(
+    article: Article | None, note: str, publish: bool, now: datetime
+) -> dict[str, str]:
+    """Return why this save cannot be a material update with ``note`` (empty when it can)."""
+    has_appeared = (
+        article is not None and article.published_at is not None and article.published_at <= now
+    )
+    if not has_appeared or not (publish or (article is not None and article.is_visible_at(now))):
+        return {
+            "material_update": "Only an article readers can already see can have a material "
+            "update: publish it first, or untick the box."
+        }
+    if not note:
+        return {
+            "material_update_note": "Say in a few words what changed; readers see it as "
+            "“Updated <date>: …”."
+        }
+    if problem := plain_text_problem("note", note, MAX_UPDATE_NOTE_LENGTH):
+        return {"material_update_note": problem}
+    return {}
+
+
+def _save_pending(
+    article: Article,
+    data: ArticleInput,
+    *,
+    by: Author,
+    now: datetime,
+    material_update: str | None = None,
+) -> Article:
+    """Keep ``data`` as the article's pending changes; what readers see stays as it is.
+
+    A material update's note waits with them, on their revision.
+    """
+    revision = _record_revision(
+        article, data, by, now, status=DRAFT, material_update=material_update
+    )
     article.pending_revision = revision.number
     _finish(article, "saved changes to publish later", by=by, now=now, feeds=())
     return article
@@ -276,7 +333,14 @@ def publish_pending(article: Article, *, by: Author, now: datetime | None = None
     pending = pending_text(article)
     if pending is None:
         raise InvalidInput({"pending": "This article has no changes waiting to be published."})
-    return save_article(article, ArticleInput.of(pending), by=by, publish=True, now=now)
+    return save_article(
+        article,
+        ArticleInput.of(pending),
+        by=by,
+        publish=True,
+        material_update=pending.material_update_note,
+        now=now,
+    )
 
 
 def discard_pending(article: Article, *, by: Author, now: datetime | None = None) -> None:
@@ -373,7 +437,13 @@ def _move_slug(article: Article, old_slug: str, new_slug: str) -> None:
 
 
 def _record_revision(
-    article: Article, data: ArticleInput, by: Author, now: datetime, *, status: str | None = None
+    article: Article,
+    data: ArticleInput,
+    by: Author,
+    now: datetime,
+    *,
+    status: str | None = None,
+    material_update: str | None = None,
 ) -> ArticleRevision:
     db.session.flush()
     revision = ArticleRevision(
@@ -385,6 +455,7 @@ def _record_revision(
         body_markdown=data.body_markdown,
         status=status or article.status,
         topic_id=data.topic_id,
+        material_update_note=material_update or None,
         saved_by_id=by.id,
         created_at=now,
     )

@@ -41,6 +41,13 @@ MAX_MARKUP_PIECES = 20_000
 MAX_MARKUP_CHARACTERS = 20_000
 MAX_LINES = 10_000
 
+# The note an author gives a material update ("Dose guidance updated after …"),
+# shown to readers and in feeds as "Updated <date>: <note>".
+MAX_UPDATE_NOTE_LENGTH = 200
+# A safety notice editors set for the whole site (Markdown), and a setting's name.
+MAX_NOTICE_LENGTH = 2_000
+MAX_SETTING_KEY_LENGTH = 64
+
 MAX_USERNAME_LENGTH = 64
 MAX_DISPLAY_NAME_LENGTH = 120
 MIN_PASSWORD_LENGTH = 12

@@ -41,6 +41,8 @@ class TopicInput:
     description: str
     intro_markdown: str
     slug: str = ""
+    # Its pages, articles and their feed items show the crisis-support notice.
+    is_mental_health: bool = False
 
     def normalised(self) -> TopicInput:
         """Return the input trimmed, its title and description each on one line."""
@@ -49,6 +51,7 @@ class TopicInput:
             description=" ".join(clean_typed_text(self.description).split()),
             intro_markdown=clean_typed_text(self.intro_markdown),
             slug=clean_typed_text(self.slug).strip(),
+            is_mental_health=self.is_mental_health,
         )
 
     @property
@@ -58,12 +61,16 @@ class TopicInput:
 
     @classmethod
     def of(cls, topic: Topic | TopicRevision) -> TopicInput:
-        """Return what an editor would type to get ``topic`` (or a version of it) back."""
+        """Return what an editor would type to get ``topic`` (or a version of its text) back.
+
+        A version keeps only the text; its ``is_mental_health`` is left False.
+        """
         return cls(
             title=topic.title,
             description=topic.description,
             intro_markdown=topic.intro_markdown,
             slug=topic.slug,
+            is_mental_health=isinstance(topic, Topic) and topic.is_mental_health,
         )
 
 
@@ -123,11 +130,13 @@ def save_topic(
         topic = Topic(created_at=now, feed_changed_at=now, position=_next_position())
     old_slug = topic.slug
     new_slug = data.effective_slug
-    # Feeds show the title, slug and description; the intro is only on the page.
-    feed_changes = (topic.title, old_slug, topic.description) != (
+    # Feeds show the title, slug, description and (in every item) the crisis
+    # notice or not; the intro is only on the page.
+    feed_changes = (topic.title, old_slug, topic.description, topic.is_mental_health) != (
         data.title,
         new_slug,
         data.description,
+        data.is_mental_health,
     )
     if old_slug and old_slug != new_slug:
         _move_slug(topic, old_slug, new_slug)
@@ -136,6 +145,7 @@ def save_topic(
     topic.description = data.description
     topic.intro_markdown = data.intro_markdown
     topic.intro_html = render_markdown(data.intro_markdown)
+    topic.is_mental_health = data.is_mental_health
     if feed_changes:
         topic.feed_changed_at = max(topic.feed_changed_at, now)
     db.session.add(topic)
@@ -151,9 +161,16 @@ def create_topic(
     *,
     by: Author | None = None,
     now: datetime | None = None,
+    is_mental_health: bool = False,
 ) -> Topic:
     """Create a topic from code (the demo loader, tests), with no description of its own."""
-    data = TopicInput(title=title, description="", intro_markdown=intro_markdown, slug=slug)
+    data = TopicInput(
+        title=title,
+        description="",
+        intro_markdown=intro_markdown,
+        slug=slug,
+        is_mental_health=is_mental_health,
+    )
     return save_topic(None, data, by=by, now=now)
 
 
@@ -161,8 +178,11 @@ def restore_topic_revision(
     topic: Topic, revision: TopicRevision, *, by: Author, now: datetime | None = None
 ) -> Topic:
     """Make ``revision``'s text current again, as a new revision."""
-    # The current address stays: an old version's slug is an old address.
-    data = replace(TopicInput.of(revision), slug=topic.slug)
+    # The current address stays: an old version's slug is an old address; and
+    # the mental-health mark is a setting, not part of the text a version keeps.
+    data = replace(
+        TopicInput.of(revision), slug=topic.slug, is_mental_health=topic.is_mental_health
+    )
     return save_topic(topic, data, by=by, now=now)
 
 

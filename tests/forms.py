@@ -31,3 +31,16 @@ class AuthActions:
 
     def logout(self):
         return submit(self._client, "/logout", {}, page_url="/dashboard")
+
+
+def edit_form(page: str) -> dict:
+    """Return the edit form's fields as a browser would send them back."""
+    fields = dict(re.findall(r'<input[^>]*name="(\w+)"[^>]*value="([^"]*)"', page))
+    # A browser sends a checkbox only when it is ticked.
+    for name in re.findall(r'<input(?![^>]*checked)[^>]*name="(\w+)"[^>]*type="checkbox"', page):
+        fields.pop(name, None)
+    fields.update(re.findall(r'<textarea[^>]*name="(\w+)"[^>]*>\n?(.*?)</textarea>', page, re.S))
+    fields["topic"] = re.search(r'<option selected value="(\d+)"', page).group(1)
+    for button in ("publish", "schedule", "save_draft", "preview"):
+        fields.pop(button, None)
+    return fields

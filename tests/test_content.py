@@ -55,8 +55,10 @@ def test_footnotes_become_a_numbered_references_section_with_back_links():
         '<p>Lithium<sup id="fnref1"><a href="#fn1">1</a></sup> helps'
         '<sup id="fnref1-1"><a href="#fn1">1</a></sup>.</p>\n'
         '<section class="footnotes">\n<h2>References</h2>\n<ol>\n<li id="fn1">\n'
-        '<p>NICE guideline NG222. <a href="#fnref1" title="Back to text">\u21a9</a> '
-        '<a href="#fnref1-1" title="Back to text">\u21a9</a></p>\n</li>\n</ol>\n</section>'
+        '<p>NICE guideline NG222. <a href="#fnref1" title="Back to where note 1 is cited" '
+        'aria-label="Back to where note 1 is cited">\u21a9</a> <a href="#fnref1-1" '
+        'title="Back to where note 1 is cited (2)" '
+        'aria-label="Back to where note 1 is cited (2)">\u21a9</a></p>\n</li>\n</ol>\n</section>'
     )
 
 

@@ -1,5 +1,8 @@
 """The demo site loads from one command, and loading it twice changes nothing."""
 
+import re
+from pathlib import Path
+
 from sqlalchemy import func, select
 
 from blog.demo import ARTICLES, TOPIC_SLUG
@@ -38,3 +41,31 @@ def test_running_the_demo_loader_twice_leaves_the_same_rows(runner, app):
     assert "nothing changed" in result.output
     assert snapshot(app) == before
     assert before[:5] == [1, 1, len(ARTICLES), len(ARTICLES), 1]
+
+
+def test_the_demo_guides_cite_only_identifiers_from_the_checked_research_notes():
+    """Every DOI and PubMed id in the demo guides was checked (docs/research/…); none invented."""
+    demo = Path(__file__).parent.parent / "blog" / "demo_content"
+    notes = (
+        Path(__file__).parent.parent / "docs" / "research" / "references-for-demo-guides.md"
+    ).read_text(encoding="utf-8")
+    cited = set()
+    for guide in demo.glob("*.md"):
+        text = guide.read_text(encoding="utf-8")
+        cited |= set(re.findall(r"doi:(10\.[0-9]{4,9}/\S+?)[.,]?(?:\s|$)", text))
+        cited |= set(re.findall(r"PMID: ([0-9]+)", text))
+    assert len(cited) >= 10
+    assert {identifier for identifier in cited if identifier not in notes} == set()
+
+
+def test_the_demo_maoi_guide_has_references_and_its_topic_the_crisis_notice(runner, client):
+    runner.invoke(args=["seed-demo"])
+    page = client.get(f"/{ARTICLES[0].slug}").get_data(as_text=True)
+    references = page.split('<section class="footnotes">')[1]
+    assert "<h2>References</h2>" in references
+    assert '<a href="https://pubmed.ncbi.nlm.nih.gov/15784664/"' in references
+    assert '<a href="https://doi.org/10.1007/s40263-021-00832-x"' in references
+    assert "If you need help now" in page and "116 123" in page
+    lithium = client.get(f"/{ARTICLES[2].slug}").get_data(as_text=True)
+    assert '<a href="https://doi.org/10.1016/j.jad.2014.05.053"' in lithium
+    assert "If you need help now" in client.get(f"/topics/{TOPIC_SLUG}").get_data(as_text=True)

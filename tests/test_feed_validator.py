@@ -20,11 +20,12 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from blog import create_app
 from blog.extensions import db
-from blog.models import Author
+from blog.models import Article, Author
 from blog.publishing import ArticleInput, save_article
 from blog.topics import create_topic
 from tests.helpers import START
@@ -110,8 +111,14 @@ def site_url(validator: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
 
 
 def fill() -> None:
-    """One topic, two published articles: one plain, one with everything that needs care."""
-    topic = create_topic(TOPIC, "Treatment-Resistant Depression", "About *this*.", now=START)
+    """One topic, two published articles: one plain, one with everything that needs care.
+
+    The topic is a mental-health one, so items end with both safety notices; the
+    second article has references and a material update, whose line heads its item.
+    """
+    topic = create_topic(
+        TOPIC, "Treatment-Resistant Depression", "About *this*.", now=START, is_mental_health=True
+    )
     author = Author(username="zoe", display_name="Zoë O'Brien & Co")
     db.session.add(author)
     db.session.commit()
@@ -131,13 +138,23 @@ def fill() -> None:
                 "## Before you start\n\n"
                 "Fish & chips <b>bold</b> é. See [the topic](/topics/" + TOPIC + "), "
                 "[dosing](#dosing) and [the NHS](https://www.nhs.uk/).\n\n"
-                "![The site's icon & mark](/static/favicon.svg)\n"
+                "![The site's icon & mark](/static/favicon.svg)\n\n"
+                "MAOIs help[^1].\n\n[^1]: Shulman KI. doi:10.1007/s40263-013-0097-3. PMID: 1\n"
             ),
             topic.id,
         ),
         by=author,
         publish=True,
         now=START + timedelta(days=2),
+    )
+    edited = db.session.scalars(select(Article).order_by(Article.id.desc())).first()
+    save_article(
+        edited,
+        ArticleInput.of(edited),
+        by=author,
+        publish=True,
+        material_update="Dose guidance updated after the 2026 guideline & café notes",
+        now=START + timedelta(days=3),
     )
 
 

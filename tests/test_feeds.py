@@ -84,7 +84,8 @@ def test_rss_items_newest_first_with_every_field(client, three_guides, url):
     assert entry.author == "Test Author"
     assert [tag.term for tag in entry.tags] == ["Treatment Resistant Depression"]
     assert entry.summary == "Summary 3"
-    assert entry.content[0].value == newest.body_html
+    # The body, then the safety notices (tests/test_notices.py).
+    assert entry.content[0].value.startswith(newest.body_html + "\n<hr")
 
     item = ElementTree.fromstring(response.data).find("channel/item")
     children = [child.tag for child in item]
@@ -205,7 +206,9 @@ def test_feed_html_is_exactly_the_clean_html_with_absolute_urls(client, publish)
     response, _ = parse(client, "/feed.xml")
     item = ElementTree.fromstring(response.data).find("channel/item")
     html = item.findtext(f"{CONTENT_NS}encoded")
-    assert html == article.body_html.replace('"/', f'"{SITE_URL}/')
+    body, notices = html.split("\n<hr>\n")
+    assert body == article.body_html.replace('"/', f'"{SITE_URL}/')
+    assert "About this information" in notices
     assert 'href="https://guide.example/topics/x"' in html
     assert 'src="https://guide.example/static/c.png"' in html
     assert "<script" not in html and "<iframe" not in html

@@ -18,6 +18,7 @@ from blog.models import (
     ArticleRevision,
     Author,
     GlossaryTerm,
+    SiteSetting,
     Topic,
     TopicRevision,
 )
@@ -401,3 +402,58 @@ def test_upgrading_adds_an_empty_glossary_that_records_its_editor_and_downgradin
         db.session.remove()
     assert saved == (["MAOI", "Monoamine oxidase inhibitor"], "", "ed", day)
     assert kept == ["ed"]
+
+
+def test_upgrading_adds_notices_and_material_updates_keeping_rows_and_downgrade_drops_them(
+    empty_database_app,
+):
+    app = empty_database_app
+    day = datetime(2025, 3, 1, tzinfo=UTC)
+    with app.app_context():
+        upgrade(revision="b7e4a1c9d260")
+        with db.engine.begin() as connection:
+            old = MetaData()
+            old.reflect(connection)
+            rows = {
+                "authors": {"id": 1, "username": "ada", "display_name": "Ada", "password_hash": "!",
+                            "is_editor": True, "is_active": True, "session_version": 1,
+                            "created_at": day},
+                "topics": {"id": 1, "slug": "t", "title": "T", "description": "",
+                           "intro_markdown": "", "intro_html": "", "position": 1,
+                           "created_at": day, "feed_changed_at": day},
+                "articles": {"id": 1, "slug": "a", "title": "A", "summary": "",
+                             "body_markdown": "Kept.", "body_html": "<p>Kept.</p>",
+                             "status": "published", "created_at": day, "updated_at": day,
+                             "published_at": day, "author_id": 1, "topic_id": 1},
+                "article_revisions": {"id": 1, "article_id": 1, "number": 1, "title": "A",
+                                      "slug": "a", "summary": "", "body_markdown": "Kept.",
+                                      "status": "published", "topic_id": 1, "saved_by_id": 1,
+                                      "created_at": day},
+            }  # fmt: skip
+            for table, row in rows.items():
+                connection.execute(insert(old.tables[table]), row)
+        upgrade(revision="028c4bdf7cc8")
+        topic = db.session.scalars(select(Topic)).one()
+        article = db.session.scalars(select(Article)).one()
+        revision = db.session.scalars(select(ArticleRevision)).one()
+        assert topic.is_mental_health is False, "no crisis notice until an editor asks for one"
+        assert (article.last_material_update_at, article.material_update_note) == (None, None)
+        assert (article.body_html, revision.material_update_note) == ("<p>Kept.</p>", None)
+        db.session.add(SiteSetting(key="medical_disclaimer", value="Ours.", html="<p>Ours.</p>",
+                                   updated_at=day, updated_by_id=1))  # fmt: skip
+        topic.is_mental_health = True
+        article.last_material_update_at, article.material_update_note = day, "Changed."
+        db.session.commit()
+        db.session.remove()
+        downgrade(revision="b7e4a1c9d260")
+        assert "site_settings" not in table_names(app)
+        with db.engine.connect() as connection:
+            old = MetaData()
+            old.reflect(connection, only=["topics", "articles", "article_revisions"])
+            for table in old.tables.values():
+                assert not {"is_mental_health", "last_material_update_at",
+                            "material_update_note"} & set(table.c.keys())  # fmt: skip
+            kept = connection.execute(select(old.tables["articles"].c.body_markdown)).scalar()
+            assert kept == "Kept."
+            assert connection.execute(select(old.tables["topics"].c.slug)).scalar() == "t"
+        db.session.remove()

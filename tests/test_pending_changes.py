@@ -1,13 +1,11 @@
 """Revising a live article without taking it down, and two people editing one article."""
 
-import re
-
 import pytest
 from sqlalchemy import func, select
 
 from blog.extensions import db
 from blog.models import ArticleRevision
-from tests.forms import AuthActions, csrf_token, submit
+from tests.forms import AuthActions, csrf_token, edit_form, submit
 
 TOPIC = "treatment-resistant-depression"
 SLUG = "lithium-and-your-kidneys"
@@ -19,16 +17,6 @@ def live_article(client, auth, ada, make_topic, publish):
     publish("Lithium and Your Kidneys", author=ada, topic=topic, body="The live text.")
     auth.login()
     return topic
-
-
-def edit_form(page: str) -> dict:
-    """Return the edit form's fields as a browser would send them back."""
-    fields = dict(re.findall(r'<input[^>]*name="(\w+)"[^>]*value="([^"]*)"', page))
-    fields.update(re.findall(r'<textarea[^>]*name="(\w+)"[^>]*>\n?(.*?)</textarea>', page, re.S))
-    fields["topic"] = re.search(r'<option selected value="(\d+)"', page).group(1)
-    for button in ("publish", "schedule", "save_draft", "preview"):
-        fields.pop(button, None)
-    return fields
 
 
 BUTTONS = {"Publish": "publish", "Save draft": "save_draft"}

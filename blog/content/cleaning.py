@@ -8,7 +8,7 @@ import bleach
 from bleach.html5lib_shim import Filter, convert_entities, getTreeWalker
 from bleach.linkifier import LinkifyFilter
 
-from .footnotes import FOOTNOTE_ID, SECTION_CLASS
+from .footnotes import BACK_LINK_LABEL, FOOTNOTE_ID, SECTION_CLASS
 from .urls import ALLOWED_SCHEMES, EXTERNAL_REL, URL_ATTRIBUTE, is_foreign, safe_url
 
 ALLOWED_TAGS = frozenset(
@@ -35,6 +35,8 @@ def _allowed_attribute(tag: str, name: str, value: str) -> bool:
         return tag in ("th", "td") and value in _ALIGNMENTS
     if name == "id":  # only the footnotes' own ids, so no author can plant one
         return tag in ("sup", "li") and FOOTNOTE_ID.fullmatch(value) is not None
+    if name == "aria-label":  # only the footnotes' back-links' own names
+        return tag == "a" and BACK_LINK_LABEL.fullmatch(value) is not None
     if name == "class":
         return tag == "section" and value == SECTION_CLASS
     return name in ALLOWED_ATTRIBUTES.get(tag, ())

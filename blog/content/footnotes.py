@@ -8,7 +8,8 @@
     <h2>References</h2>
     <ol>
     <li id="fn1">
-    <p>Source. <a href="#fnref1" title="Back to text">↩</a></p>
+    <p>Source. <a href="#fnref1" title="Back to where note 1 is cited"
+       aria-label="Back to where note 1 is cited">↩</a></p>
     </li>
     </ol>
     </section>
@@ -26,6 +27,10 @@ from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
 FOOTNOTE_ID = re.compile(r"fn(?:ref)?[0-9]{1,6}(?:-[0-9]{1,6})?")
+# A back-link's name for screen readers ("↩" alone reads as an arrow), and its
+# tooltip (the title stays in feeds, which may not carry ARIA); a later citation
+# of the same note adds which one: "… note 1 is cited (2)".
+BACK_LINK_LABEL = re.compile(r"Back to where note [0-9]{1,6} is cited(?: \([0-9]{1,6}\))?")
 SECTION_CLASS = "footnotes"
 
 
@@ -59,7 +64,10 @@ def _reference(
 def _back_link(
     renderer: RendererHTML, tokens: list[Token], idx: int, options: OptionsDict, env: EnvType
 ) -> str:
-    return f' <a href="#{_reference_id(tokens[idx])}" title="Back to text">\u21a9</a>'
+    token = tokens[idx]
+    repeat = int(token.meta.get("subId", 0))
+    label = f"Back to where note {_number(token)} is cited" + (f" ({repeat + 1})" if repeat else "")
+    return f' <a href="#{_reference_id(token)}" title="{label}" aria-label="{label}">\u21a9</a>'
 
 
 def _section_open(

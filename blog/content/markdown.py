@@ -17,7 +17,7 @@ from markdown_it.utils import EnvType, OptionsDict
 from mdit_py_plugins.footnote import footnote_plugin
 
 from ..rules import MAX_EMPHASIS_DEPTH, MAX_MARKDOWN_NESTING
-from . import footnotes
+from . import footnotes, identifiers
 
 
 def parse(source: str) -> tuple[list[Token], EnvType]:
@@ -172,6 +172,8 @@ def _build() -> MarkdownIt:
         _limit_emphasis_depth,
     ):
         markdown.core.ruler.push(rule.__name__.lstrip("_"), rule)
+    # Last: every text token is final by now, footnotes' included.
+    markdown.core.ruler.push("link_identifiers", identifiers.link_identifiers)
     markdown.add_render_rule("text", _render_text)
     markdown.add_render_rule("code_inline", _render_code_inline)
     markdown.add_render_rule("code_block", _render_code_block)

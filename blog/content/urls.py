@@ -86,6 +86,9 @@ class _AbsoluteUrlWriter(HTMLParser):
             self.out.append(self.get_starttag_text() or "")
             return
         written = dict(attrs)  # html.parser has already decoded every value
+        # Feed HTML may not carry ARIA (the W3C feed validator refuses it); the
+        # footnotes' back-links keep their title, which says the same.
+        written.pop("aria-label", None)
         url_name = URL_ATTRIBUTE[tag]
         url = written.get(url_name)
         if url is not None:

@@ -11,7 +11,7 @@ from flask import Blueprint, Response, current_app, redirect, render_template, r
 from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response as BaseResponse
 
-from .. import queries
+from .. import notices, queries
 from ..cache import SITE_SCOPE, CachedEntry, etag_for, site_cache, topic_scope
 from ..feeds import (
     JSON_FEED_MIMETYPE,
@@ -99,6 +99,7 @@ def _feed_source(topic: Topic | None) -> FeedSource:
         rss = url_for("feeds.topic_rss", slug=topic.slug)
         json = url_for("feeds.topic_json", slug=topic.slug)
     changed_at = queries.listing_changed_at(topic)
+    shown = notices.current()
     return FeedSource(
         title=title,
         description=description,
@@ -107,12 +108,13 @@ def _feed_source(topic: Topic | None) -> FeedSource:
         json_url=absolute_url(json),
         language=current_app.config["SITE_LANGUAGE"],
         changed_at=changed_at or NOTHING_PUBLISHED_YET,
-        items=[_feed_item(article) for article in articles],
+        items=[_feed_item(article, shown) for article in articles],
     )
 
 
-def _feed_item(article: Article) -> FeedItem:
+def _feed_item(article: Article, shown: notices.SiteNotices) -> FeedItem:
     assert article.published_at is not None  # only published articles reach a feed
+    update_line = notices.update_line_html(article)
     return FeedItem(
         article_id=article.id,
         title=article.title,
@@ -123,7 +125,9 @@ def _feed_item(article: Article) -> FeedItem:
         category=article.topic.title,
         category_url=absolute_url(url_for("reading.topic", slug=article.topic.slug)),
         published_at=article.published_at,
-        updated_at=article.updated_at,
+        updated_at=article.last_material_update_at or article.published_at,
+        lead_html=f"{update_line}\n" if update_line else "",
+        notices_html=shown.feed_html(article.topic),
     )
 
 

@@ -18,7 +18,7 @@ from flask import (
 )
 from werkzeug.wrappers import Response as BaseResponse
 
-from .. import glossary, queries
+from .. import glossary, notices, queries
 from ..content.terms import MarkedHtml
 from ..pages import Page, public_page
 from ..rules import whole_number
@@ -56,8 +56,12 @@ def topic(slug: str) -> Page | BaseResponse:
     )
     # Only the first page shows the intro, so only it marks glossary terms.
     intro = glossary.mark_page_terms(topic.intro_html if page.page == 1 else "")
-    body = render_template("reading/topic.html", topic=topic, page=page, intro=intro)
-    return Page(body, changed_at=_newest(queries.listing_changed_at(topic), intro))
+    shown = notices.current()
+    body = render_template("reading/topic.html", topic=topic, page=page, intro=intro, notices=shown)
+    changed_at = _latest(
+        queries.listing_changed_at(topic), shown.changed_at, _glossary_changed_at(intro)
+    )
+    return Page(body, changed_at=changed_at)
 
 
 def _page_number() -> int:
@@ -79,15 +83,27 @@ def article(slug: str) -> Page | BaseResponse:
         return redirect(url_for("reading.article", slug=moved_to), code=301)
     # Marked on the stored HTML when the page is built: glossary edits reach every article.
     marked = glossary.mark_page_terms(found.body_html)
-    body = render_template("reading/article.html", article=found, body=marked)
-    return Page(body, changed_at=_newest(found.updated_at, marked))
+    shown = notices.current()
+    body = render_template(
+        "reading/article.html",
+        article=found,
+        body=marked,
+        notices=shown,
+        update_line=notices.update_line_html(found),
+    )
+    changed_at = _latest(found.updated_at, shown.changed_at, _glossary_changed_at(marked))
+    return Page(body, changed_at=changed_at)
 
 
-def _newest(changed_at: datetime | None, marked: MarkedHtml) -> datetime | None:
-    """Return when a page last changed, counting the edits of the glossary terms it marks."""
-    if not marked.terms or changed_at is None:
-        return changed_at
-    return max(changed_at, glossary.changed_at() or changed_at)
+def _glossary_changed_at(marked: MarkedHtml) -> datetime | None:
+    """When the glossary last changed, if the page marks any of its terms."""
+    return glossary.changed_at() if marked.terms else None
+
+
+def _latest(*moments: datetime | None) -> datetime | None:
+    """Return the newest of ``moments`` that are known: what a page's Last-Modified says."""
+    known = [moment for moment in moments if moment is not None]
+    return max(known) if known else None
 
 
 @bp.get("/healthz")

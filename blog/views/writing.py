@@ -84,6 +84,7 @@ def _article_form(article: Article | None) -> tuple[str, int] | Response:
             publish=publish,
             publish_at=publish_at,
             based_on=form.based_on_version(),
+            material_update=form.material_update_note_given(),
         )
     except InvalidInput as invalid:
         form.show_problems(invalid.errors)
@@ -98,7 +99,12 @@ def _article_form(article: Article | None) -> tuple[str, int] | Response:
 
 def _fill_for_editing(form: ArticleForm, article: Article) -> None:
     """Fill the form with the text the author goes on from: pending changes, else the article."""
-    form.fill_from(publishing.pending_text(article) or article)
+    pending = publishing.pending_text(article)
+    form.fill_from(pending or article)
+    if pending is not None and pending.material_update_note:
+        # Pending changes saved as a material update stay one until published.
+        form.material_update.data = True
+        form.material_update_note.data = pending.material_update_note
     form.based_on.data = str(queries.latest_revision_number(article))
     if article.state_at(clock.now()) == "scheduled" and article.published_at is not None:
         form.publish_at.data = clock.to_site_time(article.published_at).replace(tzinfo=None)
