@@ -4,6 +4,8 @@ Public pages are ``Page``s served through ``public_page``: cached for anonymous
 readers, with validators for conditional GETs (see ``blog.pages``).
 """
 
+from datetime import datetime
+
 from flask import (
     Blueprint,
     Response,
@@ -16,9 +18,13 @@ from flask import (
 )
 from werkzeug.wrappers import Response as BaseResponse
 
-from .. import queries
+from .. import clock, queries
+from ..accounts import normalise_username
+from ..models import Article, Author
 from ..pages import Page, public_page
+from ..presentation import absolute_url
 from ..rules import whole_number
+from ..structured_data import ArticleLinks, article_graph, script_json
 
 bp = Blueprint("reading", __name__)
 
@@ -72,8 +78,60 @@ def article(slug: str) -> Page | BaseResponse:
         if moved_to is None:
             abort(404)
         return redirect(url_for("reading.article", slug=moved_to), code=301)
-    body = render_template("reading/article.html", article=found)
-    return Page(body, changed_at=found.updated_at)
+    graph = article_graph(found, _article_links(found), current_app.config["SITE_NAME"])
+    body = render_template(
+        "reading/article.html",
+        article=found,
+        review_due=found.review_is_due_at(clock.now()),
+        json_ld=script_json(graph),
+    )
+    # A review is news on the page, though not an edit of the text.
+    changed_at = max(filter(None, (found.updated_at, found.last_reviewed_at)))
+    return Page(body, changed_at=changed_at, expires_at=_article_expires_at(found))
+
+
+def _article_links(article: Article) -> ArticleLinks:
+    reviewer = article.reviewer
+    return ArticleLinks(
+        page=absolute_url(url_for("reading.article", slug=article.slug)),
+        topic=absolute_url(url_for("reading.topic", slug=article.topic.slug)),
+        home=absolute_url(url_for("reading.home")),
+        author_profile=_profile_url(article.author),
+        reviewer_profile=_profile_url(reviewer),
+    )
+
+
+def _profile_url(person: Author | None) -> str | None:
+    """Return the address of ``person``'s profile page; None when they have none."""
+    if person is None or not person.is_active:
+        return None
+    return absolute_url(url_for("reading.profile", username=person.username))
+
+
+def _article_expires_at(article: Article) -> datetime | None:
+    """Return when the cached page must go: at the latest when its review falls due.
+
+    The page says "due for review" from that moment on, with no write to tell
+    the cache; a scheduled article appearing elsewhere bounds it too, as it does
+    every page.
+    """
+    moments = [queries.next_scheduled_publication()]
+    if article.next_review_due is not None and article.next_review_due > clock.now():
+        moments.append(article.next_review_due)
+    return min((moment for moment in moments if moment is not None), default=None)
+
+
+@bp.get("/authors/<path:username>")
+@public_page
+def profile(username: str) -> Page:
+    person = queries.profile_or_404(normalise_username(username))
+    body = render_template(
+        "reading/profile.html",
+        person=person,
+        written=queries.articles_written_by(person),
+        reviewed=queries.articles_reviewed_by(person),
+    )
+    return Page(body)
 
 
 @bp.get("/healthz")
