@@ -25,8 +25,8 @@ from .rules import (
     MAX_BIO_LENGTH,
     MAX_CREDENTIALS_LENGTH,
     MAX_DISPLAY_NAME_LENGTH,
-    MAX_ROLE_TITLE_LENGTH,
     MAX_PASSWORD_LENGTH,
+    MAX_ROLE_TITLE_LENGTH,
     MAX_USERNAME_LENGTH,
     MIN_PASSWORD_LENGTH,
     PASSWORD_LINK_HOURS,
@@ -204,7 +204,9 @@ def profile_problems(data: ProfileInput) -> dict[str, str]:
         errors["display_name"] = "Enter the name readers see on articles."
     elif problem := plain_text_problem("name", data.display_name, MAX_DISPLAY_NAME_LENGTH):
         errors["display_name"] = problem
-    if problem := plain_text_problem("credentials", data.credentials, MAX_CREDENTIALS_LENGTH):
+    if problem := plain_text_problem(
+        "list of credentials", data.credentials, MAX_CREDENTIALS_LENGTH
+    ):
         errors["credentials"] = problem
     if problem := plain_text_problem("role title", data.role_title, MAX_ROLE_TITLE_LENGTH):
         errors["role_title"] = problem

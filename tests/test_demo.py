@@ -50,7 +50,7 @@ def test_the_demo_shows_a_reviewed_guide_and_one_overdue_for_review(runner, app,
     maoi = client.get(f"/{ARTICLES[0].slug}").get_data(as_text=True)
     assert "Medically reviewed by" in maoi
     assert "Dr Demo Reviewer, MBBS, MRCPsych" in maoi
-    assert "Last reviewed <time datetime=\"2026-11-16\">16 November 2026</time>" in maoi
+    assert 'Last reviewed <time datetime="2026-11-16">16 November 2026</time>' in maoi
     lithium = next(demo for demo in ARTICLES if demo.slug.startswith("lithium"))
     overdue = client.get(f"/{lithium.slug}").get_data(as_text=True)
     # Reviewed on 6 November 2025; due a year later, which has passed.

@@ -353,3 +353,65 @@ def test_upgrading_orders_topics_by_title_and_keeps_their_text_as_version_one(
         ("anxiety", "<p><em>Anxiety</em></p>"),
         ("zinc", "<p><em>Zinc</em></p>"),
     ]
+
+
+def test_upgrading_adds_profiles_and_review_columns_empty_and_downgrading_removes_them(
+    empty_database_app,
+):
+    app = empty_database_app
+    day = datetime(2025, 3, 1, tzinfo=UTC)
+    with app.app_context():
+        upgrade(revision="b7e4a1c9d260")
+        with db.engine.begin() as connection:
+            old = MetaData()
+            old.reflect(connection, only=["authors", "topics", "articles"])
+            connection.execute(
+                insert(old.tables["authors"]),
+                {"id": 1, "username": "ada", "display_name": "Ada", "password_hash": "!",
+                 "is_editor": True, "is_active": True, "session_version": 1, "created_at": day},
+            )  # fmt: skip
+            connection.execute(
+                insert(old.tables["topics"]),
+                {"id": 1, "slug": "t", "title": "T", "intro_markdown": "", "intro_html": "",
+                 "created_at": day, "feed_changed_at": day, "description": "", "position": 1},
+            )  # fmt: skip
+            connection.execute(
+                insert(old.tables["articles"]),
+                {"id": 1, "slug": "a", "title": "A", "summary": "", "body_markdown": "Kept.",
+                 "body_html": "<p>Kept.</p>", "status": "published", "created_at": day,
+                 "updated_at": day, "published_at": day, "author_id": 1, "topic_id": 1,
+                 "pending_revision": None},
+            )  # fmt: skip
+        upgrade()
+        author = db.session.scalars(select(Author)).one()
+        article = db.session.scalars(select(Article)).one()
+        topic = db.session.scalars(select(Topic)).one()
+        profile = (
+            author.credentials,
+            author.role_title,
+            author.bio_html,
+            author.is_clinical_reviewer,
+        )
+        review = (article.reviewer_id, article.last_reviewed_at, article.next_review_due)
+        interval = topic.review_interval_months
+        body = article.body_html
+        # The new columns work: a review can be recorded on the upgraded rows.
+        author.is_clinical_reviewer = True
+        article.reviewer_id, article.last_reviewed_at = 1, day
+        db.session.commit()
+        db.session.remove()
+        downgrade(revision="b7e4a1c9d260")
+        inspector = inspect(db.engine)
+        article_columns = {column["name"] for column in inspector.get_columns("articles")}
+        author_columns = {column["name"] for column in inspector.get_columns("authors")}
+        topic_columns = {column["name"] for column in inspector.get_columns("topics")}
+        kept = db.session.execute(text("SELECT body_markdown FROM articles")).scalar()
+        db.session.remove()
+    assert profile == ("", "", "", False)
+    assert review == (None, None, None)
+    assert (interval, body) == (None, "<p>Kept.</p>")
+    assert not {"reviewer_id", "last_reviewed_at", "next_review_due"} & article_columns
+    assert not {"credentials", "role_title", "bio_markdown", "bio_html"} & author_columns
+    assert "is_clinical_reviewer" not in author_columns
+    assert "review_interval_months" not in topic_columns
+    assert kept == "Kept."
