@@ -79,14 +79,16 @@ def article(slug: str) -> Page | BaseResponse:
             abort(404)
         return redirect(url_for("reading.article", slug=moved_to), code=301)
     graph = article_graph(found, _article_links(found), current_app.config["SITE_NAME"])
+    review_due = found.review_is_due_at(clock.now())
     body = render_template(
-        "reading/article.html",
-        article=found,
-        review_due=found.review_is_due_at(clock.now()),
-        json_ld=script_json(graph),
+        "reading/article.html", article=found, review_due=review_due, json_ld=script_json(graph)
     )
-    # A review is news on the page, though not an edit of the text.
-    changed_at = max(filter(None, (found.updated_at, found.last_reviewed_at)))
+    # A review is news on the page, though not an edit of the text, and so is the
+    # moment the review fell due: the notice appeared then.
+    changes = [found.updated_at, found.last_reviewed_at]
+    if review_due:
+        changes.append(found.next_review_due)
+    changed_at = max(moment for moment in changes if moment is not None)
     return Page(body, changed_at=changed_at, expires_at=_article_expires_at(found))
 
 
