@@ -157,22 +157,6 @@ def change_own_password(author: Author, current: str, new: str) -> None:
     set_password(author, new)
 
 
-def rename(author: Author, display_name: str) -> None:
-    """Change the name shown on ``author``'s byline; raise InvalidInput."""
-    display_name = " ".join(display_name.split())
-    if not display_name:
-        raise InvalidInput({"display_name": "Enter the name readers see on your articles."})
-    if len(display_name) > MAX_DISPLAY_NAME_LENGTH:
-        raise InvalidInput(
-            {"display_name": f"Keep the name to {MAX_DISPLAY_NAME_LENGTH} characters or fewer."}
-        )
-    author.display_name = display_name
-    db.session.commit()
-    # Bylines show on pages and in every feed.
-    topics = db.session.scalars(select(Topic.slug))
-    cache.invalidate([cache.SITE_SCOPE, cache.PAGES_SCOPE, *map(cache.topic_scope, topics)])
-
-
 @dataclass(frozen=True)
 class ProfileInput:
     """What someone typed for a public profile, named as the columns it fills."""
