@@ -47,7 +47,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .slugs import SlugConverter
 
     app.url_map.converters["slug"] = SlugConverter
-    from .views import auth, feeds, glossary, people, reading, site, topics, writing
+    from .views import auth, feeds, glossary, people, reading, reviews, site, topics, writing
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(people.bp)
@@ -56,6 +56,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(topics.bp)
     app.register_blueprint(glossary.bp)
     app.register_blueprint(site.bp)
+    app.register_blueprint(reviews.bp)
     # Last: its root-level /<slug> route must not shadow the others.
     app.register_blueprint(reading.bp)
 

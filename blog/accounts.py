@@ -17,11 +17,16 @@ from sqlalchemy import select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from . import cache, clock
+from .content import render_markdown
 from .extensions import db, login_manager
 from .models import Author, PasswordLink, Topic
+from .publishing import clean_typed_text, plain_text_problem
 from .rules import (
+    MAX_BIO_LENGTH,
+    MAX_CREDENTIALS_LENGTH,
     MAX_DISPLAY_NAME_LENGTH,
     MAX_PASSWORD_LENGTH,
+    MAX_ROLE_TITLE_LENGTH,
     MAX_USERNAME_LENGTH,
     MIN_PASSWORD_LENGTH,
     PASSWORD_LINK_HOURS,
@@ -152,20 +157,87 @@ def change_own_password(author: Author, current: str, new: str) -> None:
     set_password(author, new)
 
 
-def rename(author: Author, display_name: str) -> None:
-    """Change the name shown on ``author``'s byline; raise InvalidInput."""
-    display_name = " ".join(display_name.split())
-    if not display_name:
-        raise InvalidInput({"display_name": "Enter the name readers see on your articles."})
-    if len(display_name) > MAX_DISPLAY_NAME_LENGTH:
-        raise InvalidInput(
-            {"display_name": f"Keep the name to {MAX_DISPLAY_NAME_LENGTH} characters or fewer."}
+@dataclass(frozen=True)
+class ProfileInput:
+    """What someone typed for a public profile, named as the columns it fills."""
+
+    display_name: str
+    credentials: str = ""
+    role_title: str = ""
+    bio_markdown: str = ""
+
+    def normalised(self) -> "ProfileInput":
+        """Return the input with each line field on one line and the bio's line ends made Unix."""
+        return ProfileInput(
+            display_name=" ".join(clean_typed_text(self.display_name).split()),
+            credentials=" ".join(clean_typed_text(self.credentials).split()),
+            role_title=" ".join(clean_typed_text(self.role_title).split()),
+            bio_markdown=clean_typed_text(self.bio_markdown).strip(),
         )
-    author.display_name = display_name
+
+    @classmethod
+    def of(cls, author: Author) -> "ProfileInput":
+        """Return what would be typed to get ``author``'s profile back."""
+        return cls(author.display_name, author.credentials, author.role_title, author.bio_markdown)
+
+
+def profile_problems(data: ProfileInput) -> dict[str, str]:
+    """Return, field by field, why normalised ``data`` cannot be saved (empty when it can)."""
+    errors: dict[str, str] = {}
+    if not data.display_name:
+        errors["display_name"] = "Enter the name readers see on articles."
+    elif problem := plain_text_problem("name", data.display_name, MAX_DISPLAY_NAME_LENGTH):
+        errors["display_name"] = problem
+    if problem := plain_text_problem(
+        "list of credentials", data.credentials, MAX_CREDENTIALS_LENGTH
+    ):
+        errors["credentials"] = problem
+    if problem := plain_text_problem("role title", data.role_title, MAX_ROLE_TITLE_LENGTH):
+        errors["role_title"] = problem
+    if len(data.bio_markdown) > MAX_BIO_LENGTH:
+        errors["bio_markdown"] = (
+            f"Keep the bio to {MAX_BIO_LENGTH:,} characters or fewer "
+            f"(it has {len(data.bio_markdown):,})."
+        )
+    return errors
+
+
+def save_profile(author: Author, data: ProfileInput, *, by: Author) -> None:
+    """Save ``author``'s public profile; ``by`` is the person or an editor. Raise InvalidInput."""
+    if by.id != author.id and not by.is_editor:
+        raise InvalidInput({"account": "Only an editor can change someone else's profile."})
+    data = data.normalised()
+    if errors := profile_problems(data):
+        raise InvalidInput(errors)
+    # Cleaned once, now, like an article's body; only the clean HTML reaches readers.
+    bio_html = render_markdown(data.bio_markdown, field="bio_markdown")
+    renamed = data.display_name != author.display_name
+    author.display_name = data.display_name
+    author.credentials = data.credentials
+    author.role_title = data.role_title
+    author.bio_markdown = data.bio_markdown
+    author.bio_html = bio_html
     db.session.commit()
-    # Bylines show on pages and in every feed.
-    topics = db.session.scalars(select(Topic.slug))
-    cache.invalidate([cache.SITE_SCOPE, cache.PAGES_SCOPE, *map(cache.topic_scope, topics)])
+    _profile_changed(feeds=renamed)
+
+
+def set_clinical_reviewer(author: Author, reviewer: bool, *, by: Author) -> None:
+    """Let (or stop) ``author`` being recorded as a medical reviewer; editors only."""
+    if not by.is_editor:
+        raise InvalidInput({"account": "Only an editor can mark a clinical reviewer."})
+    author.is_clinical_reviewer = reviewer
+    db.session.commit()
+    _profile_changed(feeds=False)
+
+
+def _profile_changed(*, feeds: bool) -> None:
+    """Drop cached pages (bylines, reviewer lines, profiles), and feeds when bylines changed."""
+    scopes = [cache.PAGES_SCOPE]
+    if feeds:
+        # Feed items carry the author's name.
+        topics = db.session.scalars(select(Topic.slug))
+        scopes += [cache.SITE_SCOPE, *map(cache.topic_scope, topics)]
+    cache.invalidate(scopes)
 
 
 def set_active(author: Author, active: bool, *, by: Author) -> None:
@@ -176,6 +248,8 @@ def set_active(author: Author, active: bool, *, by: Author) -> None:
     if not active:
         end_sessions(author)
     db.session.commit()
+    # A deactivated person's profile page is gone (and a reactivated one is back).
+    cache.invalidate([cache.PAGES_SCOPE])
 
 
 def open_account(

@@ -54,6 +54,9 @@ class Defaults:
     FEED_MAX_AGE = 300
     # How long browsers and shared caches may keep a public page without asking again.
     PAGE_MAX_AGE = 60
+    # True: an article cannot first appear to readers until a clinical reviewer has
+    # reviewed it (it can still be saved as a draft). Off by default and in the demo.
+    REQUIRE_REVIEW_BEFORE_PUBLISHING = False
 
     # How many proxies (nginx, a load balancer) stand in front of the app and set the
     # X-Forwarded-* headers. 0: none, and those headers are ignored, since any client

@@ -6,12 +6,24 @@ from importlib import resources
 
 from sqlalchemy import select
 
-from . import accounts, glossary_editing, publishing, topics
+from . import accounts, glossary_editing, publishing, reviews, topics
 from .demo_glossary import TERMS
 from .extensions import db
 from .models import Article, GlossaryTerm, Topic
 
 DEMO_AUTHOR = "editorial"
+# A fictional clinical reviewer, so the demo can show medical review; not a real person.
+DEMO_REVIEWER = "demo-reviewer"
+DEMO_REVIEWER_PROFILE = accounts.ProfileInput(
+    display_name="Dr Demo Reviewer",
+    credentials="MBBS, MRCPsych",
+    role_title="Consultant psychiatrist (fictional demo account)",
+    bio_markdown=(
+        "**This is not a real person.** Dr Demo Reviewer is a made-up account that shows how "
+        "this site records medical review. On a real site, this page would say who the "
+        "reviewer is, where they practise and what they are qualified to check."
+    ),
+)
 TOPIC_SLUG = "treatment-resistant-depression"
 TOPIC_TITLE = "Treatment-Resistant Depression: What Works When Antidepressants Fail"
 
@@ -23,6 +35,8 @@ class DemoArticle:
     summary: str
     published_at: datetime
     body_file: str
+    # When the demo reviewer reviewed it, if they did.
+    reviewed_at: datetime | None = None
 
 
 ARTICLES = (
@@ -42,6 +56,7 @@ ARTICLES = (
         ),
         published_at=datetime(2025, 11, 20, 9, 0, tzinfo=UTC),
         body_file="monoamine-oxidase-inhibitors.md",
+        reviewed_at=datetime(2026, 11, 16, 10, 0, tzinfo=UTC),
     ),
     DemoArticle(
         slug="bupropion-vs-other-antidepressants-how-it-compares",
@@ -64,6 +79,9 @@ ARTICLES = (
         ),
         published_at=datetime(2025, 11, 5, 9, 0, tzinfo=UTC),
         body_file="lithium-interactions.md",
+        # Reviewed once, just after it appeared: its next review (a year on) is overdue,
+        # so the demo shows the reader's notice and the reviews dashboard.
+        reviewed_at=datetime(2025, 11, 6, 10, 0, tzinfo=UTC),
     ),
     DemoArticle(
         slug="new-brain-targeted-therapies-for-treatment-resistant-depression",
@@ -137,4 +155,19 @@ def load_demo_content() -> list[str]:
             by=None,
         )
         created.append(f"glossary term {term.slug}")
+
+    reviewer = accounts.author_named(DEMO_REVIEWER)
+    if reviewer is None:
+        # No password either: the demo reviewer cannot be logged into.
+        reviewer = accounts.create_author(DEMO_REVIEWER, None)
+        accounts.save_profile(reviewer, DEMO_REVIEWER_PROFILE, by=reviewer)
+        reviewer.is_clinical_reviewer = True
+        db.session.commit()
+        created.append(f"reviewer {DEMO_REVIEWER}")
+    for demo in ARTICLES:
+        article = db.session.scalar(select(Article).where(Article.slug == demo.slug))
+        if demo.reviewed_at is None or article is None or article.last_reviewed_at is not None:
+            continue
+        reviews.mark_reviewed(article, reviewer=reviewer, by=reviewer, now=demo.reviewed_at)
+        created.append(f"review of {demo.slug}")
     return created

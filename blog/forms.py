@@ -22,14 +22,18 @@ from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from . import clock
-from .accounts import normalise_username
+from .accounts import ProfileInput, normalise_username
 from .glossary_editing import GlossaryInput
 from .models import Article, ArticleRevision, GlossaryTerm, Topic
 from .publishing import ArticleInput
 from .rules import (
+    MAX_BIO_LENGTH,
+    MAX_CREDENTIALS_LENGTH,
     MAX_DEFINITION_LENGTH,
     MAX_NOTICE_LENGTH,
     MAX_PASSWORD_LENGTH,
+    MAX_REVIEW_INTERVAL_MONTHS,
+    MAX_ROLE_TITLE_LENGTH,
     MAX_SUMMARY_LENGTH,
     MAX_TERM_LENGTH,
     MAX_TITLE_LENGTH,
@@ -199,9 +203,69 @@ class NewAccountForm(DomainForm):
     submit = SubmitField("Create the account")
 
 
-class DisplayNameForm(DomainForm):
-    display_name = StringField("Name", description="As readers see it on your articles.")
-    save_name = SubmitField("Save the name")
+class ProfileForm(DomainForm):
+    """A public profile: the name on bylines, credentials, role title and bio."""
+
+    display_name = StringField("Name", description="As readers see it on bylines.")
+    credentials = StringField(
+        "Credentials",
+        description=(
+            f"Shown after the name, such as “MBBS, MRCPsych”; up to {MAX_CREDENTIALS_LENGTH} "
+            "characters. Leave empty if none."
+        ),
+        render_kw={"autocomplete": "off"},
+    )
+    role_title = StringField(
+        "Role",
+        description=f"Such as “Consultant psychiatrist”; up to {MAX_ROLE_TITLE_LENGTH} characters.",
+        render_kw={"autocomplete": "organization-title"},
+    )
+    bio = TextAreaField(
+        "Short bio",
+        description=f"Markdown, up to {MAX_BIO_LENGTH:,} characters, shown on the profile page.",
+        render_kw={"rows": 6},
+    )
+    save_name = SubmitField("Save the profile")
+
+    FIELD_OF = {"bio_markdown": "bio"}
+
+    def to_input(self) -> ProfileInput:
+        """Return what was typed, as the write side takes it."""
+        return ProfileInput(
+            display_name=self.display_name.data or "",
+            credentials=self.credentials.data or "",
+            role_title=self.role_title.data or "",
+            bio_markdown=self.bio.data or "",
+        )
+
+    def fill_from(self, data: ProfileInput) -> None:
+        """Put a saved profile into the fields."""
+        self.display_name.data = data.display_name
+        self.credentials.data = data.credentials
+        self.role_title.data = data.role_title
+        self.bio.data = data.bio_markdown
+
+
+class PersonProfileForm(ProfileForm):
+    """An editor's view of someone's profile, with the choice only editors make."""
+
+    is_clinical_reviewer = BooleanField(
+        "Clinical reviewer",
+        description="May be recorded as the person who medically reviewed an article.",
+    )
+
+
+class ReviewForm(DomainForm):
+    reviewer_id = SelectField("Reviewer", coerce=_topic_id, validate_choice=False)
+    mark_reviewed = SubmitField("Mark reviewed")
+
+
+def _months(value: object) -> int | None:
+    text = str(value).strip() if value is not None else ""
+    if not text:
+        return None
+    # Anything that is not a plausible number becomes 0, which the write side refuses.
+    return whole_number(text, maximum=10 * MAX_REVIEW_INTERVAL_MONTHS) or 0
 
 
 class ChangePasswordForm(DomainForm):
@@ -244,6 +308,14 @@ class TopicForm(DomainForm):
             "feed items."
         ),
     )
+    review_interval_months = StringField(
+        "Review interval (months)",
+        description=(
+            "How long after a medical review the next one falls due for this topic's guides, "
+            f"from 1 to {MAX_REVIEW_INTERVAL_MONTHS}. Leave empty for 12 months."
+        ),
+        render_kw={"inputmode": "numeric", "autocomplete": "off"},
+    )
     save = SubmitField("Save topic")
 
     FIELD_OF = {"intro_markdown": "intro"}
@@ -256,6 +328,7 @@ class TopicForm(DomainForm):
             intro_markdown=self.intro.data or "",
             slug=self.slug.data or "",
             is_mental_health=bool(self.is_mental_health.data),
+            review_interval_months=_months(self.review_interval_months.data),
         )
 
     def fill_from(self, topic: Topic) -> None:
@@ -266,6 +339,8 @@ class TopicForm(DomainForm):
         self.description.data = data.description
         self.intro.data = data.intro_markdown
         self.is_mental_health.data = data.is_mental_health
+        months = data.review_interval_months
+        self.review_interval_months.data = str(months) if months is not None else ""
 
 
 class GlossaryTermForm(DomainForm):

@@ -25,8 +25,10 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from .extensions import Base, db
 from .rules import (
+    MAX_CREDENTIALS_LENGTH,
     MAX_DEFINITION_LENGTH,
     MAX_DISPLAY_NAME_LENGTH,
+    MAX_ROLE_TITLE_LENGTH,
     MAX_SETTING_KEY_LENGTH,
     MAX_SLUG_LENGTH,
     MAX_SUMMARY_LENGTH,
@@ -98,6 +100,22 @@ class Author(UserMixin, Model):
     # account (logging out, a password change, deactivation), even a copied cookie.
     session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    # The public profile at /authors/<username>: credentials after the name
+    # ("MBBS, MRCPsych"), a role title, and a short bio, kept as Markdown and as
+    # the clean HTML made from it when it was saved.
+    credentials: Mapped[str] = mapped_column(String(MAX_CREDENTIALS_LENGTH), default="")
+    role_title: Mapped[str] = mapped_column(String(MAX_ROLE_TITLE_LENGTH), default="")
+    bio_markdown: Mapped[str] = mapped_column(Text, default="")
+    bio_html: Mapped[str] = mapped_column(Text, default="")
+    # Set by an editor: this person may be recorded as an article's medical reviewer.
+    is_clinical_reviewer: Mapped[bool] = mapped_column(default=False)
+
+    @property
+    def name_with_credentials(self) -> str:
+        """The name as a reviewer's line shows it: "Dr Jane Doe, MBBS, MRCPsych"."""
+        if self.credentials:
+            return f"{self.display_name}, {self.credentials}"
+        return self.display_name
 
     def get_id(self) -> str:
         """Return what a login session stores: the account and its session version."""
@@ -162,6 +180,9 @@ class Topic(Model):
     feed_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     # Soft delete: old article revisions still point at the topic, and its slug stays taken.
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Months from a medical review to the next one for this topic's articles;
+    # None: the site's DEFAULT_REVIEW_INTERVAL_MONTHS.
+    review_interval_months: Mapped[int | None]
 
     @property
     def shown_description(self) -> str:
@@ -212,9 +233,16 @@ class Article(Model):
     material_update_note: Mapped[str | None] = mapped_column(String(MAX_UPDATE_NOTE_LENGTH))
     author_id: Mapped[int] = mapped_column(ForeignKey("authors.id"))
     topic_id: Mapped[int] = mapped_column(ForeignKey("topics.id"))
+    # Medical review, set only by publishing.mark_reviewed, never by an edit: who
+    # checked the article (a clinical reviewer, never its author), when, and
+    # when it is next due. All None until the first review.
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("authors.id"))
+    last_reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    next_review_due: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    author: Mapped[Author] = relationship(lazy="joined", innerjoin=True)
+    author: Mapped[Author] = relationship(lazy="joined", innerjoin=True, foreign_keys=[author_id])
     topic: Mapped[Topic] = relationship(lazy="joined", innerjoin=True)
+    reviewer: Mapped[Author | None] = relationship(foreign_keys=[reviewer_id])
 
     @hybrid_method
     def is_visible_at(self, moment: datetime) -> bool:
@@ -246,6 +274,10 @@ class Article(Model):
         if not self.is_visible_at(moment):
             return "scheduled"
         return "pending" if self.pending_revision is not None else "published"
+
+    def review_is_due_at(self, moment: datetime) -> bool:
+        """Whether the article's medical review has fallen due by ``moment``."""
+        return self.next_review_due is not None and self.next_review_due <= moment
 
     def __repr__(self) -> str:
         return f"<Article {self.slug}>"

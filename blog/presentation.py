@@ -24,6 +24,20 @@ def long_date(moment: datetime | None) -> str:
     return f"{moment.day} {MONTHS[moment.month - 1]} {moment.year}"
 
 
+def site_date(moment: datetime | None) -> str:
+    """Write the date of ``moment`` in the site's zone, e.g. "20 November 2025"."""
+    if moment is None:
+        return ""
+    return long_date(clock.to_site_time(moment))
+
+
+def iso_site_date(moment: datetime | None) -> str:
+    """Write the date of ``moment`` in the site's zone for a ``<time datetime>``: "2025-11-20"."""
+    if moment is None:
+        return ""
+    return clock.to_site_time(moment).date().isoformat()
+
+
 def site_datetime(moment: datetime | None) -> str:
     """Write a time in the site's zone, e.g. "7 December 2026, 09:00 GMT"."""
     if moment is None:
@@ -69,6 +83,8 @@ def json_ld(data: dict[str, Any]) -> Markup:
 def init_app(app: Flask) -> None:
     app.add_template_filter(long_date)
     app.add_template_filter(site_datetime)
+    app.add_template_filter(site_date)
+    app.add_template_filter(iso_site_date)
     app.add_template_global(clock.now, "now")
     app.add_template_global(absolute_url)
 

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from flask import current_app, has_app_context
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -143,6 +144,33 @@ def _slug_taken_message(slug: str) -> str:
     return f"“{slug}” is already in use; choose another slug."
 
 
+class ReviewRequired(InvalidInput):
+    """Publishing refused: the site requires a medical review first, and there is none yet.
+
+    The text itself is fine (it can be saved as a draft); what stands in the way is
+    the article's state, so the browser gets 409 Conflict rather than 400.
+    """
+
+
+REVIEW_REQUIRED_MESSAGE = (
+    "This site publishes only medically reviewed articles, and this one has not been "
+    "reviewed yet. Save it as a draft and ask a clinical reviewer to review it; then publish."
+)
+
+
+def _review_required(article: Article | None, now: datetime) -> bool:
+    """Whether publishing ``article`` now must wait for a medical review.
+
+    Only a first appearance waits: changes to a page readers already see (a
+    correction, a safety fix) are never held back by the rule.
+    """
+    if not (has_app_context() and current_app.config["REQUIRE_REVIEW_BEFORE_PUBLISHING"]):
+        return False
+    if article is not None and article.is_visible_at(now):
+        return False
+    return article is None or article.last_reviewed_at is None
+
+
 @dataclass
 class EditConflict(Exception):
     """Someone saved the article after the version a save was based on; nothing was saved."""
@@ -186,6 +214,8 @@ def save_article(
         errors["publish_at"] = problem
     if errors:
         raise InvalidInput(errors)
+    if publish and _review_required(article, now):
+        raise ReviewRequired({"review": REVIEW_REQUIRED_MESSAGE})
     if article is not None and based_on is not None:
         _refuse_if_stale(article, based_on)
     # Rendered before anything changes: a body with too much markup is refused

@@ -262,3 +262,84 @@ def events(article: Article) -> list[ArticleEvent]:
         .order_by(ArticleEvent.id.desc())
     )
     return list(db.session.scalars(selection))
+
+
+def profile_or_404(username: str) -> Author:
+    """Return the active account with the normalised ``username``, or abort with 404.
+
+    A deactivated account has no public profile; its articles keep their byline.
+    """
+    return db.one_or_404(
+        select(Author).where(Author.username == username, Author.is_active.is_(True))
+    )
+
+
+def articles_written_by(author: Author) -> list[Article]:
+    """Return the articles by ``author`` a reader may see, newest first."""
+    return list(db.session.scalars(visible_articles().where(Article.author_id == author.id)))
+
+
+def articles_reviewed_by(author: Author) -> list[Article]:
+    """Return the articles a reader may see whose current medical reviewer is ``author``."""
+    return list(db.session.scalars(visible_articles().where(Article.reviewer_id == author.id)))
+
+
+def clinical_reviewers() -> list[Author]:
+    """Return the active accounts that may be recorded as medical reviewers, by name."""
+    selection = (
+        select(Author)
+        .where(Author.is_clinical_reviewer.is_(True), Author.is_active.is_(True))
+        .order_by(Author.display_name, Author.id)
+    )
+    return list(db.session.scalars(selection))
+
+
+def _reviewable_articles() -> Select[Article]:
+    return select(Article).where(Article.deleted_at.is_(None)).options(joinedload(Article.reviewer))
+
+
+def reviews_due_by(moment: datetime) -> list[Article]:
+    """Return the articles not deleted whose next review falls due by ``moment``, soonest first.
+
+    Overdue ones come first, since their due dates are the earliest.
+    """
+    selection = (
+        _reviewable_articles()
+        .where(Article.next_review_due <= moment)
+        .order_by(Article.next_review_due, Article.id)
+    )
+    return list(db.session.scalars(selection))
+
+
+def never_reviewed() -> list[Article]:
+    """Return the articles not deleted that have never been medically reviewed.
+
+    Published ones first, longest on the site first; then drafts, newest saved first.
+    """
+    selection = (
+        _reviewable_articles()
+        .where(Article.last_reviewed_at.is_(None))
+        .order_by(
+            Article.status.desc(),
+            Article.published_at.asc(),
+            Article.updated_at.desc(),
+            Article.id,
+        )
+    )
+    return list(db.session.scalars(selection))
+
+
+def changed_since_review() -> set[int]:
+    """Return the ids of reviewed articles with a version saved after their last review.
+
+    One query for a whole dashboard: a pending change counts, since it is meant to
+    reach readers.
+    """
+    saved_after_review = exists().where(
+        ArticleRevision.article_id == Article.id,
+        ArticleRevision.created_at > Article.last_reviewed_at,
+    )
+    selection = select(Article.id).where(
+        Article.last_reviewed_at.is_not(None), Article.deleted_at.is_(None), saved_after_review
+    )
+    return set(db.session.scalars(selection))

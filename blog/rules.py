@@ -55,6 +55,19 @@ MAX_PASSWORD_LENGTH = 1024
 # How long a one-time set-password link an editor hands on stays usable.
 PASSWORD_LINK_HOURS = 48
 
+# A public profile: credentials as readers see them after a name ("MBBS, MRCPsych"),
+# a role title ("Consultant psychiatrist"), and a short bio in Markdown.
+MAX_CREDENTIALS_LENGTH = 120
+MAX_ROLE_TITLE_LENGTH = 120
+MAX_BIO_LENGTH = 5_000
+
+# Medical review: the next review falls due this many months after a review,
+# unless the article's topic sets its own interval (1 to the most below).
+DEFAULT_REVIEW_INTERVAL_MONTHS = 12
+MAX_REVIEW_INTERVAL_MONTHS = 60
+# The reviews dashboard lists articles due within this many days as "due soon".
+REVIEW_DUE_SOON_DAYS = 30
+
 
 @dataclass
 class InvalidInput(Exception):

@@ -17,7 +17,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from . import cache, clock, queries
+from . import cache, clock, queries, reviews
 from .content import render_markdown
 from .extensions import db
 from .models import Article, Author, Topic, TopicRevision, TopicSlugRedirect
@@ -43,6 +43,8 @@ class TopicInput:
     slug: str = ""
     # Its pages, articles and their feed items show the crisis-support notice.
     is_mental_health: bool = False
+    # None: the site's default interval between medical reviews.
+    review_interval_months: int | None = None
 
     def normalised(self) -> TopicInput:
         """Return the input trimmed, its title and description each on one line."""
@@ -52,6 +54,7 @@ class TopicInput:
             intro_markdown=clean_typed_text(self.intro_markdown),
             slug=clean_typed_text(self.slug).strip(),
             is_mental_health=self.is_mental_health,
+            review_interval_months=self.review_interval_months,
         )
 
     @property
@@ -71,6 +74,10 @@ class TopicInput:
             intro_markdown=topic.intro_markdown,
             slug=topic.slug,
             is_mental_health=isinstance(topic, Topic) and topic.is_mental_health,
+            # Versions keep the text only; the interval is a setting of the topic.
+            review_interval_months=(
+                topic.review_interval_months if isinstance(topic, Topic) else None
+            ),
         )
 
 
@@ -88,6 +95,8 @@ def topic_problems(data: TopicInput, topic: Topic | None = None) -> dict[str, st
             f"The intro is {len(data.intro_markdown):,} characters; "
             f"the most a topic's intro can hold is {MAX_TOPIC_INTRO_LENGTH:,}."
         )
+    if problem := reviews.interval_problem(data.review_interval_months):
+        errors["review_interval_months"] = problem
     if data.slug or data.title:
         slug = data.effective_slug
         problem = slug_problem(slug)
@@ -146,12 +155,29 @@ def save_topic(
     topic.intro_markdown = data.intro_markdown
     topic.intro_html = render_markdown(data.intro_markdown)
     topic.is_mental_health = data.is_mental_health
+    if topic.review_interval_months != data.review_interval_months:
+        topic.review_interval_months = data.review_interval_months
+        _move_review_dates(topic)
     if feed_changes:
         topic.feed_changed_at = max(topic.feed_changed_at, now)
     db.session.add(topic)
     _record_revision(topic, by, now)
     _commit(topic, new_slug, {old_slug or new_slug, new_slug})
     return topic
+
+
+def _move_review_dates(topic: Topic) -> None:
+    """Count each reviewed article's next review from its last one, at the topic's new interval."""
+    if topic.id is None:
+        return
+    reviewed = db.session.scalars(
+        select(Article).where(Article.topic_id == topic.id, Article.last_reviewed_at.is_not(None))
+    )
+    for article in reviewed:
+        assert article.last_reviewed_at is not None
+        article.next_review_due = reviews.add_months(
+            article.last_reviewed_at, reviews.review_interval(article)
+        )
 
 
 def create_topic(
@@ -179,9 +205,12 @@ def restore_topic_revision(
 ) -> Topic:
     """Make ``revision``'s text current again, as a new revision."""
     # The current address stays: an old version's slug is an old address; and
-    # the mental-health mark is a setting, not part of the text a version keeps.
+    # the mental-health mark and review interval are settings, not part of the text.
     data = replace(
-        TopicInput.of(revision), slug=topic.slug, is_mental_health=topic.is_mental_health
+        TopicInput.of(revision),
+        slug=topic.slug,
+        is_mental_health=topic.is_mental_health,
+        review_interval_months=topic.review_interval_months,
     )
     return save_topic(topic, data, by=by, now=now)
 

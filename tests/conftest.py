@@ -17,6 +17,7 @@ from blog import create_app
 from blog.extensions import db
 from blog.models import Article, Author, Topic
 from blog.publishing import ArticleInput, save_article
+from blog.reviews import mark_reviewed
 from blog.topics import create_topic
 from tests.forms import AuthActions
 from tests.helpers import PASSWORD, SITE_URL, START, TEST_DATABASE_URL, days
@@ -132,6 +133,52 @@ def make_author(app: Flask) -> Callable[..., Author]:
             return author
 
     return make
+
+
+@pytest.fixture
+def make_reviewer(make_author, app: Flask) -> Callable[..., Author]:
+    """Make an account an editor has marked as a clinical reviewer, with credentials."""
+
+    def make(
+        username: str = "rosalind",
+        *,
+        name: str = "Dr Rosalind Test",
+        credentials: str = "MBBS, MRCPsych",
+        editor: bool = False,
+    ) -> Author:
+        author = make_author(username, name=name, editor=editor)
+        with app.app_context():
+            stored = db.session.get_one(Author, author.id)
+            stored.is_clinical_reviewer = True
+            stored.credentials = credentials
+            db.session.commit()
+            db.session.refresh(stored)
+            db.session.expunge(stored)
+            return stored
+
+    return make
+
+
+@pytest.fixture
+def review(app: Flask) -> Callable[..., Article]:
+    """Record a medical review through the write side, returning the article detached."""
+
+    def record(
+        article_id: int, reviewer: Author, *, when: datetime | None = None, by: Author | None = None
+    ) -> Article:
+        with app.app_context():
+            article = db.session.get_one(Article, article_id)
+            mark_reviewed(
+                article,
+                reviewer=db.session.get_one(Author, reviewer.id),
+                by=db.session.get_one(Author, (by or reviewer).id),
+                now=when or START + days(1),
+            )
+            db.session.refresh(article)
+            db.session.expunge_all()
+            return article
+
+    return record
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from blog.demo import ARTICLES, TOPIC_SLUG
+from blog.demo import ARTICLES, DEMO_REVIEWER, TOPIC_SLUG
 from blog.extensions import db
 from blog.models import Article, ArticleRevision, Author, Topic, TopicRevision
 
@@ -40,7 +40,30 @@ def test_running_the_demo_loader_twice_leaves_the_same_rows(runner, app):
     assert result.exit_code == 0
     assert "nothing changed" in result.output
     assert snapshot(app) == before
-    assert before[:5] == [1, 1, len(ARTICLES), len(ARTICLES), 1]
+    # The editorial byline and the demo reviewer.
+    assert before[:5] == [2, 1, len(ARTICLES), len(ARTICLES), 1]
+
+
+def test_the_demo_shows_a_reviewed_guide_and_one_overdue_for_review(runner, app, client):
+    runner.invoke(args=["seed-demo"])
+    with app.app_context():
+        reviewer = db.session.scalar(select(Author).where(Author.username == DEMO_REVIEWER))
+        assert reviewer.is_clinical_reviewer and reviewer.password_hash == "!"
+        assert "not a real person" in reviewer.bio_html
+    maoi = client.get(f"/{ARTICLES[0].slug}").get_data(as_text=True)
+    assert "Medically reviewed by" in maoi
+    assert "Dr Demo Reviewer, MBBS, MRCPsych" in maoi
+    assert 'Last reviewed <time datetime="2026-11-16">16 November 2026</time>' in maoi
+    lithium = next(demo for demo in ARTICLES if demo.slug.startswith("lithium"))
+    overdue = client.get(f"/{lithium.slug}").get_data(as_text=True)
+    # Reviewed on 6 November 2025; due a year later, which has passed.
+    assert "due for its regular medical review" in overdue
+    assert "last checked on 6 November 2025" in overdue
+    never = client.get(f"/{ARTICLES[1].slug}").get_data(as_text=True)
+    assert "Not yet medically reviewed" in never
+    profile = client.get(f"/authors/{DEMO_REVIEWER}").get_data(as_text=True)
+    assert "Guides medically reviewed by Dr Demo Reviewer" in profile
+    assert ARTICLES[0].title in profile and lithium.title in profile
 
 
 def test_the_demo_guides_cite_only_identifiers_from_the_checked_research_notes():

@@ -78,7 +78,7 @@ def test_publishing_shows_the_article_first_on_home_topic_and_feeds(
     page = client.get("/lithium-and-your-kidneys").get_data(as_text=True)
     assert "Published “Lithium and Your Kidneys”." in page
     assert "<h2>Why tests</h2>" in page and "<strong>cleared</strong>" in page
-    assert "By Ada Lovelace" in page
+    assert 'By <a href="/authors/ada" rel="author">Ada Lovelace</a>' in page
     assert '<a href="/lithium-and-your-kidneys/edit">Edit this article</a>' in page
     topic_page = client.get(f"/topics/{TOPIC}").get_data(as_text=True)
     titles = re.findall(r'class="entry-title"><a href="[^"]+">([^<]+)</a>', topic_page)

@@ -7,7 +7,13 @@ from werkzeug.wrappers import Response
 
 from .. import accounts
 from ..extensions import db, login_manager
-from ..forms import ChangePasswordForm, DisplayNameForm, NewAccountForm, SetPasswordForm
+from ..forms import (
+    ChangePasswordForm,
+    NewAccountForm,
+    PersonProfileForm,
+    ProfileForm,
+    SetPasswordForm,
+)
 from ..models import Author
 from ..presentation import absolute_url
 from ..rules import MAX_ID, PASSWORD_LINK_HOURS, InvalidInput
@@ -85,6 +91,29 @@ def set_active(author_id: int, active: bool) -> Response:
     return redirect(url_for("people.people"))
 
 
+@bp.route(f"/manage/people/{ACCOUNT}/profile", methods=["GET", "POST"])
+def person_profile(author_id: int) -> tuple[str, int] | Response:
+    _editor_only()
+    person = db.get_or_404(Author, author_id)
+    form = PersonProfileForm()
+    if not form.is_submitted():
+        form.fill_from(accounts.ProfileInput.of(person))
+        form.is_clinical_reviewer.data = person.is_clinical_reviewer
+    elif form.validate_on_submit():
+        try:
+            accounts.save_profile(person, form.to_input(), by=current_user)
+            accounts.set_clinical_reviewer(
+                person, bool(form.is_clinical_reviewer.data), by=current_user
+            )
+        except InvalidInput as invalid:
+            form.show_problems(invalid.errors)
+        else:
+            flash(f"Saved the profile of {person.display_name}.", "success")
+            return redirect(url_for("people.people"))
+    page = render_template("people/profile.html", form=form, person=person)
+    return page, 400 if form.errors else 200
+
+
 def _link_page(author: Author, secret: str, *, created: bool) -> str:
     link = absolute_url(url_for("people.set_password", secret=secret))
     return render_template(
@@ -95,17 +124,17 @@ def _link_page(author: Author, secret: str, *, created: bool) -> str:
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
 def account() -> tuple[str, int] | Response:
-    name_form = DisplayNameForm(prefix="name")
+    name_form = ProfileForm(prefix="name")
     password_form = ChangePasswordForm(prefix="password")
     if request.method == "GET":
-        name_form.display_name.data = current_user.display_name
+        name_form.fill_from(accounts.ProfileInput.of(current_user))
     elif name_form.save_name.data and name_form.validate_on_submit():
         try:
-            accounts.rename(current_user, name_form.display_name.data or "")
+            accounts.save_profile(current_user, name_form.to_input(), by=current_user)
         except InvalidInput as invalid:
             name_form.show_problems(invalid.errors)
         else:
-            flash("Your name is saved.", "success")
+            flash("Your profile is saved.", "success")
             return redirect(url_for("people.account"))
     elif password_form.change_password.data and password_form.validate_on_submit():
         author = current_user._get_current_object()

@@ -18,10 +18,14 @@ from flask import (
 )
 from werkzeug.wrappers import Response as BaseResponse
 
-from .. import glossary, notices, queries
+from .. import clock, glossary, notices, queries
+from ..accounts import normalise_username
 from ..content.terms import MarkedHtml
+from ..models import Article, Author
 from ..pages import Page, public_page
+from ..presentation import absolute_url
 from ..rules import whole_number
+from ..structured_data import ArticleLinks, article_graph, script_json
 
 bp = Blueprint("reading", __name__)
 
@@ -81,6 +85,8 @@ def article(slug: str) -> Page | BaseResponse:
         if moved_to is None:
             abort(404)
         return redirect(url_for("reading.article", slug=moved_to), code=301)
+    graph = article_graph(found, _article_links(found), current_app.config["SITE_NAME"])
+    review_due = found.review_is_due_at(clock.now())
     # Marked on the stored HTML when the page is built: glossary edits reach every article.
     marked = glossary.mark_page_terms(found.body_html)
     shown = notices.current()
@@ -90,9 +96,19 @@ def article(slug: str) -> Page | BaseResponse:
         body=marked,
         notices=shown,
         update_line=notices.update_line_html(found),
+        review_due=review_due,
+        json_ld=script_json(graph),
     )
-    changed_at = _latest(found.updated_at, shown.changed_at, _glossary_changed_at(marked))
-    return Page(body, changed_at=changed_at)
+    # A review is news on the page, though not an edit of the text, and so is the
+    # moment the review fell due: the notice appeared then.
+    changed_at = _latest(
+        found.updated_at,
+        found.last_reviewed_at,
+        found.next_review_due if review_due else None,
+        shown.changed_at,
+        _glossary_changed_at(marked),
+    )
+    return Page(body, changed_at=changed_at, expires_at=_article_expires_at(found))
 
 
 def _glossary_changed_at(marked: MarkedHtml) -> datetime | None:
@@ -104,6 +120,50 @@ def _latest(*moments: datetime | None) -> datetime | None:
     """Return the newest of ``moments`` that are known: what a page's Last-Modified says."""
     known = [moment for moment in moments if moment is not None]
     return max(known) if known else None
+
+
+def _article_links(article: Article) -> ArticleLinks:
+    reviewer = article.reviewer
+    return ArticleLinks(
+        page=absolute_url(url_for("reading.article", slug=article.slug)),
+        topic=absolute_url(url_for("reading.topic", slug=article.topic.slug)),
+        home=absolute_url(url_for("reading.home")),
+        author_profile=_profile_url(article.author),
+        reviewer_profile=_profile_url(reviewer),
+    )
+
+
+def _profile_url(person: Author | None) -> str | None:
+    """Return the address of ``person``'s profile page; None when they have none."""
+    if person is None or not person.is_active:
+        return None
+    return absolute_url(url_for("reading.profile", username=person.username))
+
+
+def _article_expires_at(article: Article) -> datetime | None:
+    """Return when the cached page must go: at the latest when its review falls due.
+
+    The page says "due for review" from that moment on, with no write to tell
+    the cache; a scheduled article appearing elsewhere bounds it too, as it does
+    every page.
+    """
+    moments = [queries.next_scheduled_publication()]
+    if article.next_review_due is not None and article.next_review_due > clock.now():
+        moments.append(article.next_review_due)
+    return min((moment for moment in moments if moment is not None), default=None)
+
+
+@bp.get("/authors/<path:username>")
+@public_page
+def profile(username: str) -> Page:
+    person = queries.profile_or_404(normalise_username(username))
+    body = render_template(
+        "reading/profile.html",
+        person=person,
+        written=queries.articles_written_by(person),
+        reviewed=queries.articles_reviewed_by(person),
+    )
+    return Page(body)
 
 
 @bp.get("/healthz")

@@ -44,6 +44,7 @@ def dashboard() -> str:
     return render_template(
         "writing/dashboard.html",
         articles=queries.dashboard_articles(current_user),
+        changed=queries.changed_since_review(),
         deleted=queries.deleted_articles() if current_user.is_editor else [],
     )
 
@@ -88,7 +89,9 @@ def _article_form(article: Article | None) -> tuple[str, int] | Response:
         )
     except InvalidInput as invalid:
         form.show_problems(invalid.errors)
-        return _edit_page(form, article, status=400)
+        # A refusal for want of a review is about the article's state, not the input.
+        refused = isinstance(invalid, publishing.ReviewRequired)
+        return _edit_page(form, article, status=409 if refused else 400)
     except publishing.EditConflict as conflict:
         return _conflict_page(form, article, conflict.latest)
     flash(_saved_message(saved), "success")
