@@ -47,13 +47,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .slugs import SlugConverter
 
     app.url_map.converters["slug"] = SlugConverter
-    from .views import auth, feeds, people, reading, topics, writing
+    from .views import auth, feeds, media, people, reading, topics, writing
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(people.bp)
     app.register_blueprint(feeds.bp)
     app.register_blueprint(writing.bp)
     app.register_blueprint(topics.bp)
+    app.register_blueprint(media.bp)
     # Last: its root-level /<slug> route must not shadow the others.
     app.register_blueprint(reading.bp)
 

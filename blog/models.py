@@ -1,4 +1,7 @@
-"""The domain: authors, topics, articles, revisions, what was done to them, old slugs, logins."""
+"""The domain: authors, topics, articles, revisions, what was done to them, old slugs, logins.
+
+And the image library: ``Media`` (an uploaded image) and its ``MediaVariant``s (the bytes).
+"""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Index,
+    LargeBinary,
     String,
     Text,
     TypeDecorator,
@@ -24,7 +28,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .extensions import Base, db
+from .content.images import HASH_LENGTH
 from .rules import (
+    MAX_ALT_TEXT_LENGTH,
     MAX_DISPLAY_NAME_LENGTH,
     MAX_SLUG_LENGTH,
     MAX_SUMMARY_LENGTH,
@@ -200,9 +206,14 @@ class Article(Model):
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     author_id: Mapped[int] = mapped_column(ForeignKey("authors.id"))
     topic_id: Mapped[int] = mapped_column(ForeignKey("topics.id"))
+    # Shown above the article, beside it in listings, and in feeds and link previews.
+    lead_image_id: Mapped[int | None] = mapped_column(
+        ForeignKey("media.id", ondelete="SET NULL"), index=True
+    )
 
     author: Mapped[Author] = relationship(lazy="joined", innerjoin=True)
     topic: Mapped[Topic] = relationship(lazy="joined", innerjoin=True)
+    lead_image: Mapped[Media | None] = relationship(lazy="joined")
 
     @hybrid_method
     def is_visible_at(self, moment: datetime) -> bool:
@@ -254,6 +265,9 @@ class ArticleRevision(Model):
     body_markdown: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16))
     topic_id: Mapped[int] = mapped_column(ForeignKey("topics.id"))
+    lead_image_id: Mapped[int | None] = mapped_column(
+        ForeignKey("media.id", ondelete="SET NULL"), index=True
+    )
     saved_by_id: Mapped[int] = mapped_column(ForeignKey("authors.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
 
@@ -335,3 +349,53 @@ class TopicSlugRedirect(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
 
     topic: Mapped[Topic] = relationship()
+
+
+class Media(Model):
+    """An image in the library: what was uploaded, by whom, and how readers are told of it.
+
+    Its bytes are its ``MediaVariant``s, in the database, so app servers that share
+    nothing but the database all serve them. ``hash`` names it in URLs; it is made
+    from the uploaded bytes, never from the uploader's filename.
+    """
+
+    __tablename__ = "media"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hash: Mapped[str] = mapped_column(String(HASH_LENGTH), unique=True)
+    # Plain text; empty only when the uploader said the image is decorative.
+    alt_text: Mapped[str] = mapped_column(String(MAX_ALT_TEXT_LENGTH), default="")
+    decorative: Mapped[bool] = mapped_column(default=False)
+    # The widest variant's size, which every variant shares the aspect ratio of.
+    width: Mapped[int]
+    height: Mapped[int]
+    # "jpg", or "png" for an image with transparency: served beside WebP.
+    fallback: Mapped[str] = mapped_column(String(4))
+    original_format: Mapped[str] = mapped_column(String(8))
+    original_width: Mapped[int]
+    original_height: Mapped[int]
+    original_bytes: Mapped[int]
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("authors.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+    uploaded_by: Mapped[Author] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Media {self.hash}>"
+
+
+class MediaVariant(Model):
+    """One served file of a library image: a width in one format, and its bytes."""
+
+    __tablename__ = "media_variants"
+    __table_args__ = (
+        UniqueConstraint("media_id", "width", "format", name="uq_media_variants_file"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    media_id: Mapped[int] = mapped_column(ForeignKey("media.id", ondelete="CASCADE"))
+    width: Mapped[int]
+    height: Mapped[int]
+    format: Mapped[str] = mapped_column(String(4))  # "webp", "jpg" or "png"
+    byte_length: Mapped[int]
+    data: Mapped[bytes] = mapped_column(LargeBinary)

@@ -17,7 +17,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from . import cache, clock, queries
+from . import cache, clock, library, queries
 from .content import render_markdown
 from .extensions import db
 from .models import Article, Author, Topic, TopicRevision, TopicSlugRedirect
@@ -135,7 +135,7 @@ def save_topic(
     topic.title = data.title
     topic.description = data.description
     topic.intro_markdown = data.intro_markdown
-    topic.intro_html = render_markdown(data.intro_markdown)
+    topic.intro_html = render_markdown(data.intro_markdown, images=library.resolve)
     if feed_changes:
         topic.feed_changed_at = max(topic.feed_changed_at, now)
     db.session.add(topic)

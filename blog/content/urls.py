@@ -82,10 +82,20 @@ class _AbsoluteUrlWriter(HTMLParser):
         self.out: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag not in URL_ATTRIBUTE:
-            self.out.append(self.get_starttag_text() or "")
-            return
         written = dict(attrs)  # html.parser has already decoded every value
+        srcset = written.get("srcset") if tag in ("img", "source") else None
+        if srcset is not None:
+            # Only the library's own "/media/… 480w, …" passes the cleaner.
+            written["srcset"] = ", ".join(
+                urljoin(self.base_url, candidate.strip())
+                for candidate in srcset.split(",")
+            )
+        if tag not in URL_ATTRIBUTE:
+            if srcset is None:
+                self.out.append(self.get_starttag_text() or "")
+            else:
+                self.out.append(f"<{tag}{_attributes(written)}>")
+            return
         url_name = URL_ATTRIBUTE[tag]
         url = written.get(url_name)
         if url is not None:

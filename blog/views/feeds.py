@@ -11,17 +11,19 @@ from flask import Blueprint, Response, current_app, redirect, render_template, r
 from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response as BaseResponse
 
-from .. import queries
+from .. import library, queries
 from ..cache import SITE_SCOPE, CachedEntry, etag_for, site_cache, topic_scope
 from ..feeds import (
     JSON_FEED_MIMETYPE,
     RSS_MIMETYPE,
+    FeedImage,
     FeedItem,
     FeedSource,
     json_feed_document,
     rss_document,
 )
-from ..models import Article, Topic
+from ..content.images import MIME_TYPES
+from ..models import Article, Media, Topic
 from ..pages import Page, public_page
 from ..presentation import absolute_url, site_url
 
@@ -124,6 +126,19 @@ def _feed_item(article: Article) -> FeedItem:
         category_url=absolute_url(url_for("reading.topic", slug=article.topic.slug)),
         published_at=article.published_at,
         updated_at=article.updated_at,
+        image=_feed_image(article.lead_image),
+    )
+
+
+def _feed_image(media: Media | None) -> FeedImage | None:
+    if media is None:
+        return None
+    image = library.library_image(media)
+    return FeedImage(
+        url=absolute_url(image.url()),
+        width=image.width,
+        height=image.height,
+        mime_type=MIME_TYPES[image.fallback],
     )
 
 
