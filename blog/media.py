@@ -135,7 +135,8 @@ def too_large_message(size: int | None = None) -> str:
     if size is None:
         return (
             f"The file is larger than {MAX_IMAGE_UPLOAD_BYTES // 1024 // 1024} MB, the most an "
-            "image can be. Save it smaller (a photo 2,000 pixels wide is plenty) and upload that."
+            "image can be. Save it smaller (a photo 2,000 pixels wide is plenty) and upload that; "
+            "your browser's Back button keeps the description you typed."
         )
     return _too_large_message(size)
 
