@@ -119,6 +119,7 @@ def rss_document(source: FeedSource) -> str:
                 type=item.image.mime_type,
                 width=str(item.image.width),
                 height=str(item.image.height),
+                group=None,  # straight in the item: a media:group is for alternatives
             )
 
     with _FEEDGEN_LOCK:

@@ -22,12 +22,13 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from blog import create_app
+from blog import create_app, library
 from blog.extensions import db
 from blog.models import Author
 from blog.publishing import ArticleInput, save_article
 from blog.topics import create_topic
 from tests.helpers import START
+from tests.images import photo
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 TOPIC = "treatment-resistant-depression"
@@ -110,7 +111,8 @@ def site_url(validator: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
 
 
 def fill() -> None:
-    """One topic, two published articles: one plain, one with everything that needs care."""
+    """One topic, three published articles: one plain, one with everything that needs care,
+    one with a lead image and a library image in its text (media:content, <picture>)."""
     topic = create_topic(TOPIC, "Treatment-Resistant Depression", "About *this*.", now=START)
     author = Author(username="zoe", display_name="Zoë O'Brien & Co")
     db.session.add(author)
@@ -138,6 +140,20 @@ def fill() -> None:
         by=author,
         publish=True,
         now=START + timedelta(days=2),
+    )
+    chart = library.upload(photo((1200, 900)), "A chart of doses", decorative=False, by=author)
+    save_article(
+        None,
+        ArticleInput(
+            "Reading a food label",
+            "What to look for.",
+            f"The chart:\n\n![A chart of doses](/media/{chart.hash}-1200.jpg)\n",
+            topic.id,
+            lead_image_id=chart.id,
+        ),
+        by=author,
+        publish=True,
+        now=START + timedelta(days=3),
     )
 
 
