@@ -147,7 +147,9 @@ def _by_hash(hash_: str) -> Media | None:
 
 def all_media() -> list[Media]:
     """Return every image in the library, newest first."""
-    return list(db.session.scalars(select(Media).order_by(Media.created_at.desc(), Media.id.desc())))
+    return list(
+        db.session.scalars(select(Media).order_by(Media.created_at.desc(), Media.id.desc()))
+    )
 
 
 def media_or_none(media_id: int) -> Media | None:
@@ -213,7 +215,9 @@ def served_file(hash_: str, width: int, ext: str, *, with_data: bool = True) -> 
     ).first()
     if row is None:
         return None
-    return ServedFile(data=row[0] if with_data else b"", created_at=row[1])
+    data = row[0] if with_data else b""
+    assert isinstance(data, bytes)
+    return ServedFile(data=data, created_at=row[1])
 
 
 __all__ = [

@@ -192,8 +192,8 @@ def _upright_colours(image: Image.Image) -> tuple[Image.Image, str]:
     """Return the image as RGB (fallback JPEG) or, if it has transparency, RGBA (PNG)."""
     if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
         rgba = image.convert("RGBA")
-        alpha_extrema = rgba.getchannel("A").getextrema()
-        if alpha_extrema[0] < 255:
+        lowest_alpha, _ = rgba.getchannel("A").getextrema()
+        if isinstance(lowest_alpha, int | float) and lowest_alpha < 255:
             return rgba, "png"
         return rgba.convert("RGB"), "jpg"
     if image.mode == "RGB":
@@ -204,7 +204,9 @@ def _upright_colours(image: Image.Image) -> tuple[Image.Image, str]:
 def _resized(image: Image.Image, width: int) -> Image.Image:
     """Draw ``image`` at ``width`` onto a new image: nothing but pixels is carried over."""
     height = max(1, round(image.height * width / image.width))
-    source = image if width == image.width else image.resize((width, height), Image.Resampling.LANCZOS)
+    source = (
+        image if width == image.width else image.resize((width, height), Image.Resampling.LANCZOS)
+    )
     clean = Image.new(source.mode, source.size)
     clean.paste(source)
     return clean

@@ -27,8 +27,8 @@ from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from .extensions import Base, db
 from .content.images import HASH_LENGTH
+from .extensions import Base, db
 from .rules import (
     MAX_ALT_TEXT_LENGTH,
     MAX_DISPLAY_NAME_LENGTH,

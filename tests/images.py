@@ -47,7 +47,9 @@ def photo(size=(2000, 1500), *, gps: bool = False, orientation: int | None = Non
 
 
 def png(size=(300, 200), *, alpha: bool = False) -> bytes:
-    image = Image.new("RGBA" if alpha else "RGB", size, (20, 120, 200, 128) if alpha else (20, 120, 200))
+    image = Image.new(
+        "RGBA" if alpha else "RGB", size, (20, 120, 200, 128) if alpha else (20, 120, 200)
+    )
     out = io.BytesIO()
     image.save(out, "PNG")
     return out.getvalue()

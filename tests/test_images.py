@@ -119,7 +119,10 @@ def test_a_gif_gives_its_first_frame(client, app, logged_in):
     frames = [Image.new("RGB", (200, 100), colour) for colour in ("red", "blue")]
     out = io.BytesIO()
     frames[0].save(out, "GIF", save_all=True, append_images=frames[1:], duration=100, loop=0)
-    assert upload(client, out.getvalue(), filename="a.gif", content_type="image/gif").status_code == 302
+    assert (
+        upload(client, out.getvalue(), filename="a.gif", content_type="image/gif").status_code
+        == 302
+    )
     media = only_media(app)
     served = Image.open(io.BytesIO(fetch(client, f"/media/{media.hash}-200.jpg").data))
     red, green, blue = served.convert("RGB").getpixel((100, 50))

@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from .. import library, queries
 from ..cache import SITE_SCOPE, CachedEntry, etag_for, site_cache, topic_scope
+from ..content.images import MIME_TYPES
 from ..feeds import (
     JSON_FEED_MIMETYPE,
     RSS_MIMETYPE,
@@ -22,7 +23,6 @@ from ..feeds import (
     json_feed_document,
     rss_document,
 )
-from ..content.images import MIME_TYPES
 from ..models import Article, Media, Topic
 from ..pages import Page, public_page
 from ..presentation import absolute_url, site_url

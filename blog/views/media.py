@@ -116,7 +116,9 @@ def delete(media_id: int) -> tuple[str, int] | BaseResponse:
     try:
         library.delete(media)
     except library.InUse as in_use:
-        return _images_page(ImageUploadForm(formdata=None), in_use=(media, in_use.articles), status=409)
+        return _images_page(
+            ImageUploadForm(formdata=None), in_use=(media, in_use.articles), status=409
+        )
     flash("Deleted the image. Its addresses no longer show it.", "success")
     return redirect(url_for("media.images"))
 
