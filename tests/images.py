@@ -26,10 +26,18 @@ XMP = (
 )
 
 
-def photo(size=(2000, 1500), *, gps: bool = False, orientation: int | None = None) -> bytes:
-    """A JPEG photo: a gradient, optionally with GPS tags, XMP and an EXIF orientation."""
+def photo(
+    size=(2000, 1500), *, gps: bool = False, orientation: int | None = None, grain: bool = False
+) -> bytes:
+    """A JPEG photo: a gradient, optionally with GPS tags, XMP and an EXIF orientation.
+
+    ``grain`` adds sensor-like noise, so it compresses about as a real photo does.
+    """
     width, height = size
-    image = Image.linear_gradient("L").resize(size).convert("RGB")
+    image = Image.linear_gradient("L").resize(size)
+    if grain:
+        image = Image.blend(image, Image.effect_noise(size, 60).convert("L"), 0.3)
+    image = image.convert("RGB")
     image.paste((200, 40, 40), (0, 0, width // 4, height // 4))  # a red corner: which way is up
     exif = Image.Exif()
     exif[0x010F] = "PhoneMaker"  # Make
