@@ -28,6 +28,7 @@ from .models import (
     ArticleEvent,
     ArticleRevision,
     Author,
+    Media,
     SlugRedirect,
     Topic,
 )
@@ -408,6 +409,7 @@ class Preview:
     summary: str
     body_html: str
     problems: dict[str, str]
+    lead_image: Media | None = None
 
 
 def preview_article(article: Article | None, data: ArticleInput) -> Preview:
@@ -421,4 +423,11 @@ def preview_article(article: Article | None, data: ArticleInput) -> Preview:
             body_html = render_markdown(data.body_markdown, images=library.resolve)
         except InvalidInput as invalid:
             problems.update(invalid.errors)
-    return Preview(title=data.title, summary=data.summary, body_html=body_html, problems=problems)
+    lead_image = library.media_or_none(data.lead_image_id) if data.lead_image_id else None
+    return Preview(
+        title=data.title,
+        summary=data.summary,
+        body_html=body_html,
+        problems=problems,
+        lead_image=lead_image,
+    )

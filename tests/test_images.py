@@ -274,7 +274,11 @@ def test_a_gps_tagged_photo_reaches_readers_with_no_metadata_left(client, app, l
 
     # Lead image: first, not lazy; body images: lazy; all async, sized, described.
     lead = page.split('<figure class="lead-image">')[1].split("</figure>")[0]
-    assert 'loading="lazy"' not in lead and 'alt="A gradient with a red corner"' in lead
+    assert (
+        'loading="lazy"' not in lead
+        and 'fetchpriority="high"' in lead
+        and 'alt="A gradient with a red corner"' in lead
+    )
     prose = page.split('<div class="prose">')[1]
     assert prose.count("<picture>") == 2 and prose.count('loading="lazy"') == 2
     assert 'alt="The tyramine chart"' in prose and 'alt="A gradient with a red corner"' in prose
@@ -461,5 +465,18 @@ def test_a_lead_image_that_is_not_in_the_library_is_refused(client, app, logged_
     response = write(client, topic, lead_image=4242)
     assert response.status_code == 400
     assert "Choose one of the listed images, or no lead image." in response.text
+    with app.app_context():
+        assert db.session.scalars(select(Article)).all() == []
+
+
+def test_the_preview_shows_the_lead_image_and_library_pictures(client, app, logged_in, topic):
+    upload(client, photo((800, 600)))
+    media = only_media(app)
+    body = f"![A chart](/media/{media.hash}-800.jpg)"
+    response = write(client, topic, body=body, lead_image=media.id, publish="", preview="Preview")
+    preview = response.text.split('<section class="preview"')[1].split("</section>")[0]
+    lead = preview.split('<figure class="lead-image">')[1].split("</figure>")[0]
+    assert f'srcset="/media/{media.hash}-480.webp 480w' in lead
+    assert preview.count("<picture>") == 2
     with app.app_context():
         assert db.session.scalars(select(Article)).all() == []

@@ -81,7 +81,8 @@ def picture_html(
     """
     text = image.alt if alt is None else alt
     title_attribute = f' title="{escape(title)}"' if title else ""
-    loading = ' loading="lazy"' if lazy else ""
+    # Not lazy: the image on the first screen, which the browser should fetch first.
+    loading = ' loading="lazy"' if lazy else ' fetchpriority="high"'
     if width is not None:
         shown = max((w for w in image.widths if w <= width), default=image.widths[0])
         webp = f'srcset="{image.url(shown, "webp")}"'
