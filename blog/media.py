@@ -26,6 +26,7 @@ from .rules import IMAGE_VARIANT_WIDTHS, MAX_IMAGE_PIXELS, MAX_IMAGE_UPLOAD_BYTE
 # Pillow names, and what authors call them.
 ACCEPTED_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP", "GIF": "GIF"}
 WEBP_QUALITY = 80
+ORIENTATION_TAG = 0x0112  # EXIF: how the camera was held
 JPEG_QUALITY = 82
 
 
@@ -179,9 +180,10 @@ def _decode(image: Image.Image) -> Image.Image:
     """Decode the first frame whole (a truncated file raises), upright."""
     if image.format == "JPEG":
         # Decode no larger than needed: JPEG can scale by 1/2, 1/4, 1/8 as it decodes.
-        # Both sides stay at least the widest variant, whichever way the photo turns.
+        # The side that ends up as the width stays at least the widest variant.
         widest = max(IMAGE_VARIANT_WIDTHS)
-        image.draft("RGB", (widest, widest))
+        turned = image.getexif().get(ORIENTATION_TAG, 1) in (5, 6, 7, 8)
+        image.draft("RGB", (1, widest) if turned else (widest, 1))
     image.seek(0)
     image.load()
     upright = ImageOps.exif_transpose(image)
