@@ -480,3 +480,37 @@ def test_the_preview_shows_the_lead_image_and_library_pictures(client, app, logg
     assert preview.count("<picture>") == 2
     with app.app_context():
         assert db.session.scalars(select(Article)).all() == []
+
+
+def test_the_refusal_names_no_other_authors_unpublished_title(
+    client, app, auth, make_author, topic, clock
+):
+    from datetime import timedelta
+
+    from blog import library as image_library
+    from blog.models import Author
+    from blog.publishing import ArticleInput, save_article
+
+    make_author("ada", name="Ada Lovelace")
+    bob = make_author("bob", name="Bob")
+    auth.login("ada")
+    upload(client, photo((800, 600)))
+    media = only_media(app)
+    with app.app_context():
+        by = db.session.get_one(Author, bob.id)
+        for title, when in (("Bob's live guide", None), ("Bob's secret plan", timedelta(days=3))):
+            save_article(
+                None,
+                ArticleInput(title, "", "Text.", topic.id, lead_image_id=media.id),
+                by=by,
+                publish=True,
+                publish_at=clock.now + when if when else None,
+                now=clock.now,
+            )
+        assert len(image_library.articles_using(db.session.get_one(Media, media.id))) == 2
+    token = csrf_token(client.get("/manage/images").text)
+    refused = client.post(f"/manage/images/{media.id}/delete", data={"csrf_token": token})
+    assert refused.status_code == 409
+    assert "Bob's live guide" in refused.text.replace("&#39;", "'")
+    assert "secret plan" not in refused.text
+    assert "an article by another author, scheduled to appear later" in refused.text
