@@ -22,7 +22,7 @@ from . import cache, clock
 from .content import LibraryImage
 from .extensions import db
 from .media import ImageRefused, content_hash, prepare, variant_widths
-from .models import PUBLISHED, Article, ArticleRevision, Author, Media, MediaVariant
+from .models import PUBLISHED, Article, ArticleRevision, Author, Media, MediaVariant, Topic
 from .rules import MAX_ALT_TEXT_LENGTH, InvalidInput
 
 _TAG_START = re.compile(r"<\s*[a-zA-Z!/?]")
@@ -172,22 +172,34 @@ def articles_using(media: Media) -> list[Article]:
     )
 
 
+def topics_using(media: Media) -> list[Topic]:
+    """Return the topics (not deleted) whose intro shows ``media``."""
+    in_intro = Topic.intro_html.contains(f"/media/{media.hash}-", autoescape=True)
+    return list(
+        db.session.scalars(
+            select(Topic).where(Topic.deleted_at.is_(None), in_intro).order_by(Topic.title)
+        )
+    )
+
+
 @dataclass
 class InUse(Exception):
-    """An image that published articles show cannot be deleted; these are they."""
+    """An image that readers are shown cannot be deleted; these show it."""
 
     articles: list[Article]
+    topics: list[Topic]
 
 
 def delete(media: Media) -> None:
     """Delete ``media`` and its files; its URLs answer 404 from now on.
 
-    Refused (InUse) while a published or scheduled article shows it. Drafts that
-    chose it as their lead image lose that choice (the column is set to NULL).
+    Refused (InUse) while a published or scheduled article, or a topic's intro,
+    shows it. Drafts that chose it as their lead image lose that choice (the
+    column is set to NULL).
     """
-    users = articles_using(media)
-    if users:
-        raise InUse(users)
+    articles, topics = articles_using(media), topics_using(media)
+    if articles or topics:
+        raise InUse(articles, topics)
     for table in (Article, ArticleRevision):
         db.session.execute(
             update(table).where(table.lead_image_id == media.id).values(lead_image_id=None)

@@ -514,3 +514,27 @@ def test_the_refusal_names_no_other_authors_unpublished_title(
     assert "Bob's live guide" in refused.text.replace("&#39;", "'")
     assert "secret plan" not in refused.text
     assert "an article by another author, scheduled to appear later" in refused.text
+
+
+def test_an_image_in_a_topic_intro_cannot_be_deleted(client, app, logged_in, topic):
+    from blog.models import Author
+    from blog.topics import TopicInput, save_topic
+
+    upload(client, photo((800, 600)))
+    media = only_media(app)
+    with app.app_context():
+        from blog.models import Topic
+
+        saved = db.session.get_one(Topic, topic.id)
+        intro = f"Start here.\n\n![A map](/media/{media.hash}-800.jpg)"
+        save_topic(
+            saved,
+            TopicInput(saved.title, "", intro, saved.slug),
+            by=db.session.scalars(select(Author)).one(),
+        )
+    assert "<picture>" in client.get(f"/topics/{TOPIC}").text
+    token = csrf_token(client.get("/manage/images").text)
+    refused = client.post(f"/manage/images/{media.id}/delete", data={"csrf_token": token})
+    assert refused.status_code == 409
+    assert "the introduction of the topic" in refused.text
+    assert stored(app) == (1, 4)

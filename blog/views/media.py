@@ -116,9 +116,7 @@ def delete(media_id: int) -> tuple[str, int] | BaseResponse:
     try:
         library.delete(media)
     except library.InUse as in_use:
-        return _images_page(
-            ImageUploadForm(formdata=None), in_use=(media, in_use.articles), status=409
-        )
+        return _images_page(ImageUploadForm(formdata=None), in_use=in_use, status=409)
     flash("Deleted the image. Its addresses no longer show it.", "success")
     return redirect(url_for("media.images"))
 
@@ -136,7 +134,7 @@ def _refused(
 def _images_page(
     form: ImageUploadForm,
     *,
-    in_use: tuple[Media, list] | None = None,
+    in_use: library.InUse | None = None,
     status: int = 200,
 ) -> tuple[str, int]:
     page = render_template(
