@@ -18,15 +18,17 @@ import time
 from collections.abc import Callable
 
 from flask import Flask
-from sqlalchemy import text
+from sqlalchemy import select, text
 
+from blog import library
 from blog.cache import PAGES_SCOPE, SITE_SCOPE, invalidate, topic_scope
 from blog.content import render_markdown
 from blog.content.terms import Term, TermMatcher, mark_terms
 from blog.extensions import db
-from blog.models import Article, Topic
+from blog.models import Article, Author, Topic
 from blog.queries import topic_articles, visible_article
 from blog.rules import MAX_BODY_LENGTH, InvalidInput
+from tests.images import photo
 from tests.pathological import CASES
 
 from .fill import TOPIC, build_app, fill
@@ -191,6 +193,18 @@ def main() -> None:
         with app.app_context():
             lookup = timed(lambda: visible_article("guide-77"), repeat)
             report("slug lookup query alone", lookup, poll)
+            # A phone-sized photo in the library: its 960-wide WebP, as browsers ask for it.
+            uploader = db.session.scalars(select(Author)).first()
+            assert uploader is not None
+            image = library.upload(
+                photo((4000, 3000), grain=True), "A bench photo", decorative=False, by=uploader
+            )
+            variant = f"/media/{image.hash}-960.webp"
+        served = client.get(variant)
+        print(f"\n{variant}: {len(served.data):,} bytes, {served.headers['Cache-Control']}")
+        report("image variant (960 px WebP)", timed(get(variant), repeat), poll)
+        revalidate = get(variant, If_None_Match=served.headers["ETag"])
+        report("image variant, If-None-Match (304)", timed(revalidate, repeat), poll)
         query_plans(app)
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"\nPeak memory of this process: {peak:.0f} MiB")

@@ -47,7 +47,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .slugs import SlugConverter
 
     app.url_map.converters["slug"] = SlugConverter
-    from .views import auth, feeds, glossary, people, reading, reviews, site, topics, writing
+    from .views import auth, feeds, glossary, media, people, reading, reviews, site, topics, writing
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(people.bp)
@@ -57,6 +57,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(glossary.bp)
     app.register_blueprint(site.bp)
     app.register_blueprint(reviews.bp)
+    app.register_blueprint(media.bp)
     # Last: its root-level /<slug> route must not shadow the others.
     app.register_blueprint(reading.bp)
 

@@ -8,6 +8,7 @@ mapping between the two is ``ArticleForm.FIELD_OF``.
 from datetime import datetime
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -27,9 +28,11 @@ from .glossary_editing import GlossaryInput
 from .models import Article, ArticleRevision, GlossaryTerm, Topic
 from .publishing import ArticleInput
 from .rules import (
+    MAX_ALT_TEXT_LENGTH,
     MAX_BIO_LENGTH,
     MAX_CREDENTIALS_LENGTH,
     MAX_DEFINITION_LENGTH,
+    MAX_IMAGE_UPLOAD_BYTES,
     MAX_NOTICE_LENGTH,
     MAX_PASSWORD_LENGTH,
     MAX_REVIEW_INTERVAL_MONTHS,
@@ -67,7 +70,7 @@ class LoginForm(FlaskForm):
 
 
 def _topic_id(value: object) -> int | None:
-    """Read the chosen topic; anything that is not a plausible id is no topic at all."""
+    """Read a chosen topic or image; anything that is not a plausible id is no choice at all."""
     return whole_number(str(value) if value is not None else None)
 
 
@@ -96,6 +99,13 @@ class ArticleForm(DomainForm):
     )
     body = TextAreaField("Body", description="Markdown.", render_kw={"rows": 20})
     topic = SelectField("Topic", coerce=_topic_id, validate_choice=False)
+    lead_image = SelectField(
+        "Lead image",
+        coerce=_topic_id,
+        validate_choice=False,
+        description="Shown above the article, beside it in lists, and in feeds and link "
+        "previews. Upload images on the Images page.",
+    )
     slug = StringField(
         "Slug",
         description="The address of the article. Leave empty to make it from the title.",
@@ -131,7 +141,7 @@ class ArticleForm(DomainForm):
     save_draft = SubmitField("Save draft")
     preview = SubmitField("Preview")
 
-    FIELD_OF = {"body_markdown": "body", "topic_id": "topic"}
+    FIELD_OF = {"body_markdown": "body", "topic_id": "topic", "lead_image_id": "lead_image"}
 
     def publish_at_utc(self) -> datetime | None:
         """Return the chosen publication time in UTC, or None; a skipped local time is an error."""
@@ -167,6 +177,7 @@ class ArticleForm(DomainForm):
             body_markdown=self.body.data or "",
             topic_id=self.topic.data,
             slug=self.slug.data or "",
+            lead_image_id=self.lead_image.data,
         )
 
     def fill_from(self, article: Article | ArticleRevision) -> None:
@@ -177,6 +188,7 @@ class ArticleForm(DomainForm):
         self.body.data = data.body_markdown
         self.topic.data = data.topic_id
         self.slug.data = data.slug
+        self.lead_image.data = data.lead_image_id
 
 
 def _new_password(label: str) -> PasswordField:
@@ -433,3 +445,23 @@ class SiteNoticesForm(DomainForm):
         """Put the stored texts (by setting key) into the fields."""
         self.crisis_notice.data = texts.get("crisis_notice", "")
         self.medical_disclaimer.data = texts.get("medical_disclaimer", "")
+
+
+class ImageUploadForm(DomainForm):
+    file = FileField(
+        "Image file",
+        description=f"JPEG, PNG, WebP or GIF (its first frame), up to "
+        f"{MAX_IMAGE_UPLOAD_BYTES // 1024 // 1024} MB. Location and camera details are removed.",
+        render_kw={"accept": "image/jpeg,image/png,image/webp,image/gif"},
+    )
+    alt_text = StringField(
+        "Description (alt text)",
+        description=f"What the image shows, for readers who cannot see it; plain text, up to "
+        f"{MAX_ALT_TEXT_LENGTH} characters.",
+        render_kw={"autocomplete": "off", "maxlength": MAX_ALT_TEXT_LENGTH},
+    )
+    decorative = BooleanField(
+        "Decorative: it adds nothing to the text, so screen readers skip it "
+        "(leave the description empty)"
+    )
+    upload = SubmitField("Upload")

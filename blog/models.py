@@ -1,4 +1,7 @@
-"""The domain: authors, topics, articles, revisions, what was done to them, old slugs, logins."""
+"""The domain: authors, topics, articles, revisions, what was done to them, old slugs, logins.
+
+And the image library: ``Media`` (an uploaded image) and its ``MediaVariant``s (the bytes).
+"""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Index,
+    LargeBinary,
     String,
     Text,
     TypeDecorator,
@@ -23,8 +27,10 @@ from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from .content.images import HASH_LENGTH
 from .extensions import Base, db
 from .rules import (
+    MAX_ALT_TEXT_LENGTH,
     MAX_CREDENTIALS_LENGTH,
     MAX_DEFINITION_LENGTH,
     MAX_DISPLAY_NAME_LENGTH,
@@ -239,10 +245,15 @@ class Article(Model):
     reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("authors.id"))
     last_reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     next_review_due: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Shown above the article, beside it in listings, and in feeds and link previews.
+    lead_image_id: Mapped[int | None] = mapped_column(
+        ForeignKey("media.id", ondelete="SET NULL"), index=True
+    )
 
     author: Mapped[Author] = relationship(lazy="joined", innerjoin=True, foreign_keys=[author_id])
     topic: Mapped[Topic] = relationship(lazy="joined", innerjoin=True)
     reviewer: Mapped[Author | None] = relationship(foreign_keys=[reviewer_id])
+    lead_image: Mapped[Media | None] = relationship(lazy="joined")
 
     @hybrid_method
     def is_visible_at(self, moment: datetime) -> bool:
@@ -301,6 +312,9 @@ class ArticleRevision(Model):
     # Set when this version was saved as a material update: pending changes
     # keep it until they are published, and then it reaches the article.
     material_update_note: Mapped[str | None] = mapped_column(String(MAX_UPDATE_NOTE_LENGTH))
+    lead_image_id: Mapped[int | None] = mapped_column(
+        ForeignKey("media.id", ondelete="SET NULL"), index=True
+    )
     saved_by_id: Mapped[int] = mapped_column(ForeignKey("authors.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
 
@@ -437,3 +451,53 @@ class SiteSetting(Model):
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("authors.id"))
 
     updated_by: Mapped[Author | None] = relationship()
+
+
+class Media(Model):
+    """An image in the library: what was uploaded, by whom, and how readers are told of it.
+
+    Its bytes are its ``MediaVariant``s, in the database, so app servers that share
+    nothing but the database all serve them. ``hash`` names it in URLs; it is made
+    from the uploaded bytes, never from the uploader's filename.
+    """
+
+    __tablename__ = "media"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hash: Mapped[str] = mapped_column(String(HASH_LENGTH), unique=True)
+    # Plain text; empty only when the uploader said the image is decorative.
+    alt_text: Mapped[str] = mapped_column(String(MAX_ALT_TEXT_LENGTH), default="")
+    decorative: Mapped[bool] = mapped_column(default=False)
+    # The widest variant's size, which every variant shares the aspect ratio of.
+    width: Mapped[int]
+    height: Mapped[int]
+    # "jpg", or "png" for an image with transparency: served beside WebP.
+    fallback: Mapped[str] = mapped_column(String(4))
+    original_format: Mapped[str] = mapped_column(String(8))
+    original_width: Mapped[int]
+    original_height: Mapped[int]
+    original_bytes: Mapped[int]
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("authors.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+    uploaded_by: Mapped[Author] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Media {self.hash}>"
+
+
+class MediaVariant(Model):
+    """One served file of a library image: a width in one format, and its bytes."""
+
+    __tablename__ = "media_variants"
+    __table_args__ = (
+        UniqueConstraint("media_id", "width", "format", name="uq_media_variants_file"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    media_id: Mapped[int] = mapped_column(ForeignKey("media.id", ondelete="CASCADE"))
+    width: Mapped[int]
+    height: Mapped[int]
+    format: Mapped[str] = mapped_column(String(4))  # "webp", "jpg" or "png"
+    byte_length: Mapped[int]
+    data: Mapped[bytes] = mapped_column(LargeBinary)

@@ -19,7 +19,7 @@ from flask import current_app, has_app_context
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from . import cache, clock, queries
+from . import cache, clock, library, queries
 from .content import render_markdown
 from .extensions import db
 from .models import (
@@ -29,6 +29,7 @@ from .models import (
     ArticleEvent,
     ArticleRevision,
     Author,
+    Media,
     SlugRedirect,
     Topic,
 )
@@ -58,6 +59,8 @@ class ArticleInput:
     body_markdown: str
     topic_id: int | None
     slug: str = ""
+    # An image from the library, shown above the article and in feeds; or none.
+    lead_image_id: int | None = None
 
     def normalised(self) -> ArticleInput:
         """Return the input trimmed, with Unix line ends and no control characters."""
@@ -67,6 +70,7 @@ class ArticleInput:
             body_markdown=clean_typed_text(self.body_markdown),
             topic_id=self.topic_id,
             slug=clean_typed_text(self.slug).strip(),
+            lead_image_id=self.lead_image_id,
         )
 
     @property
@@ -83,6 +87,7 @@ class ArticleInput:
             body_markdown=article.body_markdown,
             topic_id=article.topic_id,
             slug=article.slug,
+            lead_image_id=article.lead_image_id,
         )
 
 
@@ -109,6 +114,8 @@ def article_problems(data: ArticleInput, article: Article | None = None) -> dict
     topic = db.session.get(Topic, data.topic_id) if data.topic_id is not None else None
     if topic is None or topic.deleted_at is not None:
         errors["topic_id"] = "Choose one of the listed topics."
+    if data.lead_image_id is not None and library.media_or_none(data.lead_image_id) is None:
+        errors["lead_image_id"] = "Choose one of the listed images, or no lead image."
     if data.slug or data.title:
         slug = data.effective_slug
         problem = slug_problem(slug)
@@ -220,7 +227,7 @@ def save_article(
         _refuse_if_stale(article, based_on)
     # Rendered before anything changes: a body with too much markup is refused
     # here, and pending changes are refused now, not when someone publishes them.
-    body_html = render_markdown(data.body_markdown)
+    body_html = render_markdown(data.body_markdown, images=library.resolve)
     if article is not None and not publish and article.is_visible_at(now):
         return _save_pending(article, data, by=by, now=now, material_update=material_update)
 
@@ -265,6 +272,7 @@ def _apply_text(article: Article, data: ArticleInput, topic: Topic, body_html: s
     article.body_markdown = data.body_markdown
     article.body_html = body_html
     article.topic = topic
+    article.lead_image_id = data.lead_image_id
     # Whatever was pending is now either live or the current draft.
     article.pending_revision = None
 
@@ -486,6 +494,7 @@ def _record_revision(
         status=status or article.status,
         topic_id=data.topic_id,
         material_update_note=material_update or None,
+        lead_image_id=data.lead_image_id,
         saved_by_id=by.id,
         created_at=now,
     )
@@ -501,6 +510,7 @@ class Preview:
     summary: str
     body_html: str
     problems: dict[str, str]
+    lead_image: Media | None = None
 
 
 def preview_article(article: Article | None, data: ArticleInput) -> Preview:
@@ -511,7 +521,14 @@ def preview_article(article: Article | None, data: ArticleInput) -> Preview:
     # A body over the limit is not rendered at all: its problem says why.
     if "body_markdown" not in problems:
         try:
-            body_html = render_markdown(data.body_markdown)
+            body_html = render_markdown(data.body_markdown, images=library.resolve)
         except InvalidInput as invalid:
             problems.update(invalid.errors)
-    return Preview(title=data.title, summary=data.summary, body_html=body_html, problems=problems)
+    lead_image = library.media_or_none(data.lead_image_id) if data.lead_image_id else None
+    return Preview(
+        title=data.title,
+        summary=data.summary,
+        body_html=body_html,
+        problems=problems,
+        lead_image=lead_image,
+    )

@@ -98,3 +98,19 @@ def whole_number(text: str | None, *, maximum: int = MAX_ID) -> int | None:
 
 # A cache scope is "topic:" and a slug, or a shorter name of the cache's own.
 MAX_CACHE_SCOPE_LENGTH = MAX_SLUG_LENGTH + 20
+
+# Images (blog.media, blog.library). The upload route alone accepts more than
+# MAX_CONTENT_LENGTH: one file of up to this many bytes, plus its form fields.
+MAX_IMAGE_UPLOAD_BYTES = 10 * 1024 * 1024
+# Room for the form's other fields and the multipart framing around the file.
+MAX_IMAGE_REQUEST_BYTES = MAX_IMAGE_UPLOAD_BYTES + 64 * 1024
+# One image per upload, and a form of a few fields: more parts is not our form.
+MAX_IMAGES_PER_UPLOAD = 1
+MAX_IMAGE_FORM_PARTS = 10
+# Decoded size: a small file can claim a huge picture (a decompression bomb).
+MAX_IMAGE_PIXELS = 40_000_000
+# The widths served, never wider than the image itself.
+IMAGE_VARIANT_WIDTHS = (480, 960, 1600)
+MAX_ALT_TEXT_LENGTH = 300
+# Library images one text may place: each is looked up when the text is saved.
+MAX_LIBRARY_IMAGES_PER_TEXT = 100

@@ -26,6 +26,7 @@ RESERVED_SLUGS = frozenset(
         "login",
         "logout",
         "manage",
+        "media",
         "password",
         "preview",
         "robots.txt",

@@ -17,7 +17,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from . import cache, clock, queries, reviews
+from . import cache, clock, library, queries, reviews
 from .content import render_markdown
 from .extensions import db
 from .models import Article, Author, Topic, TopicRevision, TopicSlugRedirect
@@ -153,7 +153,7 @@ def save_topic(
     topic.title = data.title
     topic.description = data.description
     topic.intro_markdown = data.intro_markdown
-    topic.intro_html = render_markdown(data.intro_markdown)
+    topic.intro_html = render_markdown(data.intro_markdown, images=library.resolve)
     topic.is_mental_health = data.is_mental_health
     if topic.review_interval_months != data.review_interval_months:
         topic.review_interval_months = data.review_interval_months

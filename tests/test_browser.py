@@ -220,3 +220,46 @@ def test_an_editorial_team_schedules_revises_and_meets_a_conflict(browser_page, 
         "after your evening dose"
         in page.context.request.get(f"{site}/lithium-levels-explained").text()
     )
+
+
+def test_an_author_uploads_a_photo_and_readers_get_the_right_size_as_webp(
+    page, live_server, tmp_path
+):
+    from tests.images import photo
+
+    expect = playwright_api.expect
+    picture_file = tmp_path / "IMG_0042.jpg"
+    picture_file.write_bytes(photo((2400, 1600), gps=True))
+    page.goto(f"{live_server}/login")
+    page.get_by_label("Username").fill("ada")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+    page.get_by_role("link", name="Images", exact=True).click()
+    page.get_by_label("Image file").set_input_files(str(picture_file))
+    page.get_by_label("Description (alt text)").fill("A chart of blood levels over a week")
+    page.get_by_role("button", name="Upload").click()
+    expect(page.get_by_text("Uploaded. Paste this into an article")).to_be_visible()
+    markdown = page.locator("table.images code").first.inner_text()
+    assert markdown.startswith("![A chart of blood levels over a week](/media/")
+
+    page.get_by_role("link", name="Write", exact=True).click()
+    page.get_by_label("Title").fill("Lithium Levels Explained")
+    page.get_by_label("Body").fill("Levels rise after each dose.\n\n" * 30 + markdown)
+    page.get_by_label("Topic").select_option(label="Treatment-Resistant Depression")
+    page.get_by_label("Lead image").select_option(index=1)
+    page.get_by_role("button", name="Publish").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Lithium Levels Explained")
+
+    # A phone 375 px wide: the column is 343 px, so the 480-wide WebP is the one fetched.
+    lead = page.locator("figure.lead-image img")
+    expect(lead).to_have_attribute("alt", "A chart of blood levels over a week")
+    page.wait_for_function("document.querySelector('figure.lead-image img').complete")
+    # naturalWidth is in CSS pixels: the 480-pixel file shown at the column's 343.
+    assert lead.evaluate("img => img.naturalWidth") == 343
+    assert lead.evaluate("img => img.currentSrc").endswith("-480.webp")
+    in_text = page.locator(".prose img")
+    expect(in_text).to_have_attribute("loading", "lazy")
+    in_text.scroll_into_view_if_needed()
+    page.wait_for_function("document.querySelector('.prose img').naturalWidth > 0")
+    assert in_text.evaluate("img => img.currentSrc").endswith("-480.webp")

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from blog.feeds import FeedItem, FeedSource, json_feed_document, rss_document
+from blog.content import LibraryImage, picture_html
+from blog.feeds import FeedImage, FeedItem, FeedSource, json_feed_document, rss_document
 
 GOLDEN = Path(__file__).parent / "golden"
 SITE = "https://guide.example"
@@ -78,6 +79,26 @@ ITEMS = [
 ]
 
 
+# A lead image, and the same library image placed in the text as the site stores it.
+CHART = LibraryImage(
+    hash="0123456789abcdef01234567", width=1600, height=1200, widths=(480, 960, 1600),
+    fallback="jpg", alt="A chart of doses & weeks",
+)  # fmt: skip
+WITH_IMAGE = [
+    item(
+        4,
+        "reading-a-food-label",
+        title="Reading a food label",
+        summary="What to look for.",
+        clean_html=f"<p>The chart:</p>\n<p>{picture_html(CHART)}</p>",
+        image=FeedImage(
+            url=f"{SITE}{CHART.url()}", width=1600, height=1200, mime_type="image/jpeg"
+        ),
+    ),
+    ITEMS[-1],
+]
+
+
 def source(items: list[FeedItem]) -> FeedSource:
     return FeedSource(
         title="Treatment-Resistant Depression Guide",
@@ -96,6 +117,8 @@ CASES: list[tuple[str, Callable[[FeedSource], str], list[FeedItem]]] = [
     ("site.feed.json", json_feed_document, ITEMS),
     ("empty.rss.xml", rss_document, []),
     ("empty.feed.json", json_feed_document, []),
+    ("images.rss.xml", rss_document, WITH_IMAGE),
+    ("images.feed.json", json_feed_document, WITH_IMAGE),
 ]
 
 

@@ -23,12 +23,13 @@ import pytest
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
-from blog import create_app
+from blog import create_app, library
 from blog.extensions import db
 from blog.models import Article, Author
 from blog.publishing import ArticleInput, save_article
 from blog.topics import create_topic
 from tests.helpers import START
+from tests.images import photo
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 TOPIC = "treatment-resistant-depression"
@@ -111,7 +112,8 @@ def site_url(validator: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
 
 
 def fill() -> None:
-    """One topic, two published articles: one plain, one with everything that needs care.
+    """One topic, three published articles: one plain, one with everything that needs care,
+    one with a lead image and a library image in its text (media:content, <picture>).
 
     The topic is a mental-health one, so items end with both safety notices; the
     second article has references and a material update, whose line heads its item.
@@ -155,6 +157,20 @@ def fill() -> None:
         publish=True,
         material_update="Dose guidance updated after the 2026 guideline & café notes",
         now=START + timedelta(days=3),
+    )
+    chart = library.upload(photo((1200, 900)), "A chart of doses", decorative=False, by=author)
+    save_article(
+        None,
+        ArticleInput(
+            "Reading a food label",
+            "What to look for.",
+            f"The chart:\n\n![A chart of doses](/media/{chart.hash}-1200.jpg)\n",
+            topic.id,
+            lead_image_id=chart.id,
+        ),
+        by=author,
+        publish=True,
+        now=START + timedelta(days=4),
     )
 
 

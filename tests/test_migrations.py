@@ -495,7 +495,7 @@ def test_upgrading_adds_profiles_and_review_columns_empty_and_downgrading_remove
                  "updated_at": day, "published_at": day, "author_id": 1, "topic_id": 1,
                  "pending_revision": None},
             )  # fmt: skip
-        upgrade(revision="a82562529266")
+        upgrade()
         author = db.session.scalars(select(Author)).one()
         article = db.session.scalars(select(Article)).one()
         topic = db.session.scalars(select(Topic)).one()
@@ -528,3 +528,62 @@ def test_upgrading_adds_profiles_and_review_columns_empty_and_downgrading_remove
     assert "is_clinical_reviewer" not in author_columns
     assert "review_interval_months" not in topic_columns
     assert kept == "Kept."
+
+
+def test_upgrading_adds_the_image_library_with_no_lead_images_and_downgrading_drops_it(
+    empty_database_app,
+):
+    from blog.models import Media
+
+    app = empty_database_app
+    day = datetime(2025, 3, 1, tzinfo=UTC)
+    with app.app_context():
+        upgrade(revision="b7e4a1c9d260")
+        with db.engine.begin() as connection:
+            old = MetaData()
+            old.reflect(connection, only=["authors", "topics", "articles", "article_revisions"])
+            connection.execute(
+                insert(old.tables["authors"]),
+                {"id": 1, "username": "a", "display_name": "A", "password_hash": "!",
+                 "is_editor": True, "is_active": True, "session_version": 1, "created_at": day},
+            )  # fmt: skip
+            connection.execute(
+                insert(old.tables["topics"]),
+                {"id": 1, "slug": "t", "title": "T", "intro_markdown": "", "intro_html": "",
+                 "created_at": day, "feed_changed_at": day},
+            )  # fmt: skip
+            connection.execute(
+                insert(old.tables["articles"]),
+                {"id": 1, "slug": "a", "title": "A", "summary": "", "body_markdown": "Kept.",
+                 "body_html": "<p>Kept.</p>", "status": "published", "created_at": day,
+                 "updated_at": day, "published_at": day, "author_id": 1, "topic_id": 1},
+            )  # fmt: skip
+            connection.execute(
+                insert(old.tables["article_revisions"]),
+                {"id": 1, "article_id": 1, "number": 1, "title": "A", "slug": "a", "summary": "",
+                 "body_markdown": "Kept.", "status": "published", "topic_id": 1,
+                 "saved_by_id": 1, "created_at": day},
+            )  # fmt: skip
+        upgrade()
+        article = db.session.scalars(select(Article)).one()
+        revision = db.session.scalars(select(ArticleRevision)).one()
+        leads = (article.lead_image_id, revision.lead_image_id)
+        db.session.add(
+            Media(hash="0" * 24, alt_text="A chart", width=10, height=10, fallback="jpg",
+                  original_format="JPEG", original_width=10, original_height=10,
+                  original_bytes=100, uploaded_by_id=1, created_at=day)
+        )  # fmt: skip
+        db.session.flush()
+        article.lead_image_id = revision.lead_image_id = db.session.scalars(select(Media.id)).one()
+        db.session.commit()
+        db.session.remove()
+        downgrade(revision="b7e4a1c9d260")
+        assert not {"media", "media_variants"} & table_names(app)
+        with db.engine.connect() as connection:
+            old = MetaData()
+            old.reflect(connection, only=["articles"])
+            kept = connection.execute(select(old.tables["articles"])).one()
+        db.session.remove()
+    assert leads == (None, None)
+    assert (kept.body_markdown, kept.status) == ("Kept.", "published")
+    assert "lead_image_id" not in kept._fields

@@ -9,24 +9,54 @@ through ``absolutize_urls`` on the way out.
 - ``urls``: how a URL is read (as a browser would) and made absolute for feeds.
 """
 
-from ..rules import MAX_LINES, MAX_MARKUP_CHARACTERS, MAX_MARKUP_PIECES, InvalidInput
+from ..rules import (
+    MAX_LIBRARY_IMAGES_PER_TEXT,
+    MAX_LINES,
+    MAX_MARKUP_CHARACTERS,
+    MAX_MARKUP_PIECES,
+    InvalidInput,
+)
 from .cleaning import clean_html
-from .markdown import markup_pieces, parse, tokens_to_html
+from .images import ImageResolver, LibraryImage, media_hash, picture_html
+from .markdown import LIBRARY_IMAGES, image_sources, markup_pieces, parse, tokens_to_html
 from .urls import absolutize_urls
 
-__all__ = ["absolutize_urls", "render_markdown"]
+__all__ = [
+    "ImageResolver",
+    "LibraryImage",
+    "absolutize_urls",
+    "media_hash",
+    "picture_html",
+    "render_markdown",
+]
 
 
-def render_markdown(source: str, *, field: str = "body_markdown") -> str:
+def render_markdown(
+    source: str, *, field: str = "body_markdown", images: ImageResolver | None = None
+) -> str:
     """Render Markdown to HTML and keep only the allow-listed tags, attributes and URLs.
 
-    Raise InvalidInput (for ``field``) when the text would make more markup than
-    can be cleaned in a moment; nothing is cleaned then.
+    ``images`` is asked, once, which of the library URLs the text places are in
+    the library; those become responsive ``<picture>`` markup. Raise InvalidInput
+    (for ``field``) when the text would make more markup than can be cleaned in a
+    moment, or places too many library images; nothing is cleaned then.
     """
     if problem := _cost_problem(source):
         raise InvalidInput({field: problem})
     tokens, env = parse(source)
-    pieces = markup_pieces(tokens)
+    placed = [found for src in image_sources(tokens) if (found := media_hash(src))]
+    hashes = set(placed)
+    if len(hashes) > MAX_LIBRARY_IMAGES_PER_TEXT:
+        raise InvalidInput(
+            {
+                field: f"This text places {len(hashes)} different images from the library; "
+                f"at most {MAX_LIBRARY_IMAGES_PER_TEXT} fit in one text."
+            }
+        )
+    if hashes and images is not None:
+        env[LIBRARY_IMAGES] = images(hashes)
+    # A library image is three elements (picture, source, img), counted as one so far.
+    pieces = markup_pieces(tokens) + 2 * len(placed)
     if pieces > MAX_MARKUP_PIECES:
         raise InvalidInput(
             {

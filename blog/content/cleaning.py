@@ -9,6 +9,7 @@ from bleach.html5lib_shim import Filter, convert_entities, getTreeWalker
 from bleach.linkifier import LinkifyFilter
 
 from .footnotes import BACK_LINK_LABEL, FOOTNOTE_ID, SECTION_CLASS
+from .images import MIME_TYPES, SIZES, SRCSET
 from .urls import ALLOWED_SCHEMES, EXTERNAL_REL, URL_ATTRIBUTE, is_foreign, safe_url
 
 ALLOWED_TAGS = frozenset(
@@ -17,16 +18,28 @@ ALLOWED_TAGS = frozenset(
         "hr", "img", "li", "ol", "p", "pre", "strong", "sub", "sup", "table", "tbody", "td",
         "th", "thead", "tr", "ul",
         "section",  # the footnotes' References
+        "picture", "source",  # library images, as ``images.picture_html`` writes them
     }
 )  # fmt: skip
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title", "rel"},
     "abbr": {"title"},
     "img": {"src", "alt", "title"},
+    "source": {"type"},
     "th": {"align"},
     "td": {"align"},
 }
 _ALIGNMENTS = {"left", "right", "center"}
+# Attributes of library images, each kept only with the one value (or the shape)
+# ``images.picture_html`` writes: nothing an author types can produce them.
+_IMAGE_ATTRIBUTES = {
+    "loading": lambda value: value == "lazy",
+    "decoding": lambda value: value == "async",
+    "sizes": lambda value: value == SIZES,
+    "srcset": lambda value: SRCSET.fullmatch(value) is not None,
+    "width": lambda value: value.isascii() and value.isdigit() and len(value) <= 5,
+    "height": lambda value: value.isascii() and value.isdigit() and len(value) <= 5,
+}
 
 
 def _allowed_attribute(tag: str, name: str, value: str) -> bool:
@@ -39,6 +52,10 @@ def _allowed_attribute(tag: str, name: str, value: str) -> bool:
         return tag == "a" and BACK_LINK_LABEL.fullmatch(value) is not None
     if name == "class":
         return tag == "section" and value == SECTION_CLASS
+    if name in _IMAGE_ATTRIBUTES:
+        return tag in ("img", "source") and bool(_IMAGE_ATTRIBUTES[name](value))
+    if name == "type":
+        return tag == "source" and value == MIME_TYPES["webp"]
     return name in ALLOWED_ATTRIBUTES.get(tag, ())
 
 

@@ -18,6 +18,10 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from ..rules import MAX_EMPHASIS_DEPTH, MAX_MARKDOWN_NESTING
 from . import footnotes, identifiers
+from .images import media_hash, picture_html
+
+# Where ``render_markdown`` leaves the library's images for ``_render_image``.
+LIBRARY_IMAGES = "library_images"
 
 
 def parse(source: str) -> tuple[list[Token], EnvType]:
@@ -29,6 +33,17 @@ def parse(source: str) -> tuple[list[Token], EnvType]:
 def tokens_to_html(tokens: list[Token], env: EnvType) -> str:
     """Render parsed tokens to HTML that may still hold anything an author typed."""
     return _markdown.renderer.render(tokens, _markdown.options, env)
+
+
+def image_sources(tokens: list[Token]) -> list[str]:
+    """Return the ``src`` of every image in the parsed text, once per image."""
+    return [
+        str(child.attrGet("src"))
+        for token in tokens
+        if token.type == "inline"
+        for child in token.children or ()
+        if child.type == "image"
+    ]
 
 
 def markup_pieces(tokens: list[Token]) -> int:
@@ -152,7 +167,13 @@ def _render_image(
 ) -> str:
     token = tokens[idx]
     alt = renderer.renderInlineAsText(token.children or [], options, env)
-    src, title = escapeHtml(str(token.attrGet("src"))), token.attrGet("title")
+    src, title = str(token.attrGet("src")), token.attrGet("title")
+    hash_ = media_hash(src)
+    library_image = env.get(LIBRARY_IMAGES, {}).get(hash_) if hash_ else None
+    if library_image is not None:
+        # Alt typed in the Markdown wins; an empty one takes the library's description.
+        return picture_html(library_image, alt=alt or None, title=str(title) if title else None)
+    src = escapeHtml(src)
     title_attribute = f' title="{escapeHtml(str(title))}"' if title else ""
     return f'<img alt="{escapeHtml(alt)}" src="{src}"{title_attribute}>'
 

@@ -61,7 +61,8 @@ def safe_url(url: str) -> str | None:
 def absolutize_urls(clean_html: str, base_url: str) -> str:
     """Return stored clean HTML with relative link and image URLs made absolute.
 
-    Feed readers and e-mail tools resolve relative URLs badly or not at all.
+    Feed readers and e-mail tools resolve relative URLs badly or not at all. A
+    responsive library image becomes its plain ``<img>`` (with width and height).
     The HTML is parsed (never matched with a pattern: an attribute quoted with
     "'" holding a '"' would fool one), every <a> and <img> start tag is written
     again with double-quoted attributes, and everything else is copied as stored.
@@ -70,6 +71,16 @@ def absolutize_urls(clean_html: str, base_url: str) -> str:
     writer.feed(clean_html)
     writer.close()
     return "".join(writer.out)
+
+
+# A library image in a feed is its <img> alone, at its widest fallback (src): feed
+# readers load every image at once and choose no source, and RSS validators know
+# no <picture>, <source>, srcset or sizes.
+_PAGE_ONLY_TAGS = frozenset({"picture", "source"})
+# Attributes feed HTML leaves out: responsive-image hints, which feed readers do not
+# use, and ARIA, which the W3C feed validator refuses (the footnotes' back-links
+# keep their title, which says the same).
+_PAGE_ONLY_ATTRIBUTES = frozenset({"srcset", "sizes", "loading", "decoding", "aria-label"})
 
 
 class _AbsoluteUrlWriter(HTMLParser):
@@ -82,13 +93,14 @@ class _AbsoluteUrlWriter(HTMLParser):
         self.out: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _PAGE_ONLY_TAGS:
+            return
         if tag not in URL_ATTRIBUTE:
             self.out.append(self.get_starttag_text() or "")
             return
-        written = dict(attrs)  # html.parser has already decoded every value
-        # Feed HTML may not carry ARIA (the W3C feed validator refuses it); the
-        # footnotes' back-links keep their title, which says the same.
-        written.pop("aria-label", None)
+        written = {  # html.parser has already decoded every value
+            name: value for name, value in attrs if name not in _PAGE_ONLY_ATTRIBUTES
+        }
         url_name = URL_ATTRIBUTE[tag]
         url = written.get(url_name)
         if url is not None:
@@ -104,7 +116,8 @@ class _AbsoluteUrlWriter(HTMLParser):
     handle_startendtag = handle_starttag
 
     def handle_endtag(self, tag: str) -> None:
-        self.out.append(f"</{tag}>")
+        if tag not in _PAGE_ONLY_TAGS:
+            self.out.append(f"</{tag}>")
 
     def handle_data(self, data: str) -> None:
         self.out.append(data)

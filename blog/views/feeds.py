@@ -11,17 +11,19 @@ from flask import Blueprint, Response, current_app, redirect, render_template, r
 from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response as BaseResponse
 
-from .. import notices, queries
+from .. import library, notices, queries
 from ..cache import SITE_SCOPE, CachedEntry, etag_for, site_cache, topic_scope
+from ..content.images import MIME_TYPES
 from ..feeds import (
     JSON_FEED_MIMETYPE,
     RSS_MIMETYPE,
+    FeedImage,
     FeedItem,
     FeedSource,
     json_feed_document,
     rss_document,
 )
-from ..models import Article, Topic
+from ..models import Article, Media, Topic
 from ..pages import Page, public_page
 from ..presentation import absolute_url, site_url
 
@@ -128,6 +130,19 @@ def _feed_item(article: Article, shown: notices.SiteNotices) -> FeedItem:
         updated_at=article.last_material_update_at or article.published_at,
         lead_html=f"{update_line}\n" if update_line else "",
         notices_html=shown.feed_html(article.topic),
+        image=_feed_image(article.lead_image),
+    )
+
+
+def _feed_image(media: Media | None) -> FeedImage | None:
+    if media is None:
+        return None
+    image = library.library_image(media)
+    return FeedImage(
+        url=absolute_url(image.url()),
+        width=image.width,
+        height=image.height,
+        mime_type=MIME_TYPES[image.fallback],
     )
 
 

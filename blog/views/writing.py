@@ -6,9 +6,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from .. import clock, publishing, queries
+from .. import clock, library, publishing, queries
 from ..forms import ArticleForm
-from ..models import Article
+from ..models import Article, Media
 from ..presentation import site_datetime, text_difference
 from ..rules import MAX_ID, InvalidInput
 
@@ -64,6 +64,9 @@ def _article_form(article: Article | None) -> tuple[str, int] | Response:
     # A required select starts on an empty choice, so no topic is picked for the author.
     form.topic.choices = [("", "Choose a topic")]
     form.topic.choices += [(topic.id, topic.title) for topic in queries.all_topics()]
+    form.lead_image.choices = [("", "No lead image")] + [
+        (media.id, lead_image_label(media)) for media in library.all_media()
+    ]
     if not form.is_submitted() and article is not None:
         _fill_for_editing(form, article)
     if not form.validate_on_submit():
@@ -98,6 +101,12 @@ def _article_form(article: Article | None) -> tuple[str, int] | Response:
     if saved.is_visible_at(clock.now()) and saved.pending_revision is None:
         return redirect(url_for("reading.article", slug=saved.slug))
     return redirect(url_for("writing.edit", slug=saved.slug))
+
+
+def lead_image_label(media: Media) -> str:
+    """How an image is named in the lead image list: its description, size and date."""
+    described = media.alt_text or "Decorative image"
+    return f"{described} ({media.width} × {media.height}, {media.created_at:%d %b %Y})"
 
 
 def _fill_for_editing(form: ArticleForm, article: Article) -> None:
