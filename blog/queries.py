@@ -7,7 +7,7 @@ at ``clock.now()``; every reader-facing query here starts from ``visible_article
 from datetime import datetime
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Row, Select, exists, func, select
+from sqlalchemy import Row, Select, exists, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from . import clock
@@ -195,6 +195,21 @@ def sitemap_articles(limit: int) -> list[Row[tuple[str, datetime]]]:
     """Return the slug and last change of up to ``limit`` visible articles."""
     selection = visible_articles().with_only_columns(Article.slug, Article.updated_at)
     return list(db.session.execute(selection.limit(limit)))
+
+
+def sitemap_people() -> list[str]:
+    """Return the usernames whose profile pages readers are led to: active, with a visible byline
+    or a visible review.
+    """
+    visible = Article.is_visible_at(clock.now())
+    wrote = exists().where(Article.author_id == Author.id, visible)
+    reviewed = exists().where(Article.reviewer_id == Author.id, visible)
+    selection = (
+        select(Author.username)
+        .where(Author.is_active.is_(True), or_(wrote, reviewed))
+        .order_by(Author.username)
+    )
+    return list(db.session.scalars(selection))
 
 
 def article_or_404(slug: str, *, include_deleted: bool = False) -> Article:

@@ -332,6 +332,8 @@ def test_sitemap_lists_home_topics_and_published_articles(client, publish):
         f"{SITE_URL}/": None,
         f"{SITE_URL}/topics/{TOPIC}": None,
         f"{SITE_URL}/public": "2025-11-03T09:00:00Z",
+        # The byline's profile page.
+        f"{SITE_URL}/authors/editorial-test": None,
     }
 
 

@@ -174,3 +174,21 @@ def test_changing_credentials_updates_the_cached_reviewer_line(
         },
     )
     assert "Dr Rosalind Test, MBBS, MRCPsych" in reader.get("/checked-guide").get_data(as_text=True)
+
+
+def test_the_sitemap_lists_the_profiles_readers_are_led_to(
+    app, client, clock, publish, review, make_author, make_reviewer
+):
+    rosalind = make_reviewer("rosalind")
+    drafter = make_author("drafter")
+    gone = make_author("gone")
+    checked = publish("Checked", author=make_author("writer"))
+    publish("Only a draft", author=drafter, draft=True)
+    publish("By someone gone", author=gone)
+    review(checked.id, rosalind)
+    with app.app_context():
+        db.session.get_one(Author, gone.id).is_active = False
+        db.session.commit()
+    sitemap = client.get("/sitemap.xml").get_data(as_text=True)
+    profiles = re.findall(r"<loc>[^<]*/authors/([^<]+)</loc>", sitemap)
+    assert profiles == ["rosalind", "writer"]

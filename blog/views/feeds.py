@@ -153,6 +153,7 @@ def sitemap() -> Page:
         "feeds/sitemap.xml",
         topics=queries.listed_topics(),
         articles=queries.sitemap_articles(SITEMAP_LIMIT),
+        people=queries.sitemap_people(),
     )
     changed_at = queries.listing_changed_at()
     return Page(body, changed_at=changed_at, content_type="application/xml; charset=utf-8")
