@@ -18,7 +18,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from . import cache, clock, queries
+from . import cache, clock, queries, search_index
 from .content import render_markdown
 from .extensions import db
 from .models import (
@@ -346,6 +346,8 @@ def _finish(
     ]
     slug = article.slug
     try:
+        # In the same transaction: what search finds is always what readers see.
+        search_index.update(article)
         db.session.commit()
     except IntegrityError as error:
         db.session.rollback()
