@@ -37,6 +37,9 @@ from .search_index import MATCH_END, MATCH_START, TABLE
 _CHUNK = re.compile(r'(-?)(?:"([^"]*)"?|([^\s"]+))')
 # A word: letters and digits, as both databases' tokenizers see them.
 _WORD = re.compile(r"[^\W_]+")
+# Within an unquoted chunk, words joined by these ("5-HT", "don't", "i.v.") stay
+# together as a phrase; anything else between them ("<b>x</b>", "a*b") separates.
+_JOINED = re.compile(r"[^\W_]+(?:[-'’./][^\W_]+)*")
 
 # Words too common to search for, as PostgreSQL's 'english' configuration drops
 # them; dropped on SQLite too, so both give the same answers.
@@ -92,12 +95,15 @@ def parse(value: str) -> ParsedQuery:
     excluded: list[Phrase] = []
     for match in _CHUNK.finditer(value):
         minus, quoted, bare = match.groups()
-        words = words_of(quoted if quoted is not None else bare)[:MAX_SEARCH_PHRASE_WORDS]
-        if not words or (len(words) == 1 and words[0] in STOP_WORDS):
-            continue
-        if len(included) + len(excluded) >= MAX_SEARCH_TERMS:
-            break
-        (excluded if minus else included).append(words)
+        pieces = [quoted] if quoted is not None else _JOINED.findall(bare)
+        for piece in pieces:
+            words = words_of(piece)[:MAX_SEARCH_PHRASE_WORDS]
+            terms = excluded if minus else included
+            if not words or (len(words) == 1 and words[0] in STOP_WORDS) or words in terms:
+                continue
+            if len(included) + len(excluded) >= MAX_SEARCH_TERMS:
+                break
+            terms.append(words)
     return ParsedQuery(
         tuple(Term((phrase,)) for phrase in included),
         tuple(Term((phrase,)) for phrase in excluded),
