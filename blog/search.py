@@ -1,4 +1,4 @@
-"""Full-text search: what a reader typed, read into a small query, run the same way on both databases.
+"""Full-text search: what a reader typed, read into a small query, run alike on both databases.
 
 A query is read here, never handed to the database's own query syntax: words,
 "quoted phrases" and ``-excluded`` words or phrases; everything else (punctuation,
@@ -232,7 +232,9 @@ def marked(snippet: str) -> Markup:
     """Escape a snippet of article text, then turn the database's markers into ``<mark>``."""
     safe = str(escape(snippet))
     # Every marker left unpaired (a snippet cut in the middle) is dropped.
-    safe = re.sub(f"{MATCH_START}([^{MATCH_START}{MATCH_END}]*){MATCH_END}", r"<mark>\1</mark>", safe)
+    safe = re.sub(
+        f"{MATCH_START}([^{MATCH_START}{MATCH_END}]*){MATCH_END}", r"<mark>\1</mark>", safe
+    )
     return Markup(safe.replace(MATCH_START, "").replace(MATCH_END, ""))
 
 
@@ -260,9 +262,7 @@ def run(query: ParsedQuery, *, page: int, per_page: int, now: datetime) -> Resul
 
 
 _fts = table(TABLE, column("rowid"), column("body"))
-_pg = table(
-    TABLE, column("article_id"), column("body"), column("document", TSVECTOR)
-)
+_pg = table(TABLE, column("article_id"), column("body"), column("document", TSVECTOR))
 
 
 def _ranked_sqlite(query: ParsedQuery):  # type: ignore[no-untyped-def]
@@ -310,15 +310,13 @@ def _snippets_sqlite(query: ParsedQuery, ids: list[int]) -> dict[int, str]:
 def _snippets_postgresql(query: ParsedQuery, ids: list[int]) -> dict[int, str]:
     options = (
         f"StartSel={MATCH_START}, StopSel={MATCH_END}, MaxWords={SNIPPET_WORDS}, "
-        f"MinWords={SNIPPET_WORDS // 2}, MaxFragments=2, FragmentDelimiter=\" {ELLIPSIS} \""
+        f'MinWords={SNIPPET_WORDS // 2}, MaxFragments=2, FragmentDelimiter=" {ELLIPSIS} "'
     )
     headline = func.ts_headline(_ENGLISH, _pg.c.body, tsquery(query), options)
-    rows = db.session.execute(
-        select(_pg.c.article_id, headline).where(_pg.c.article_id.in_(ids))
-    )
+    rows = db.session.execute(select(_pg.c.article_id, headline).where(_pg.c.article_id.in_(ids)))
     return {row[0]: row[1] for row in rows}
 
 
 def synonyms_now() -> dict[Phrase, tuple[Phrase, ...]]:
-    """Read the glossary's synonym groups (a small table; read per query, so edits count at once)."""
+    """Read the glossary's synonym groups: a small table, read per query, so edits count at once."""
     return synonym_table(glossary.synonym_groups())

@@ -92,7 +92,7 @@ def is_indexed(article: Article) -> bool:
 
 
 def update(article: Article) -> None:
-    """Put ``article``'s live text in the index, or take it out; part of the caller's transaction."""
+    """Put ``article``'s live text in the index, or take it out, in the caller's transaction."""
     db.session.flush()
     connection = db.session.connection()
     remove(article.id, connection)
@@ -146,7 +146,9 @@ def is_index_table(name: str | None) -> bool:
     return name is not None and (name == TABLE or name.startswith(f"{TABLE}_"))
 
 
-def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+def include_object(
+    obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
+) -> bool:
     """Alembic's filter: the index lives outside the models, so autogenerate leaves it alone."""
     if type_ == "table":
         return not is_index_table(name)

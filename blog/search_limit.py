@@ -1,4 +1,4 @@
-"""The search limit: a burst of searches from one address gets 429, so search cannot load the database.
+"""The search limit: a burst of searches from one address gets 429, so no one can load the database.
 
 Searches are counted per address in fixed windows of ``SEARCH_REQUESTS_WINDOW``
 seconds on the app's clock: in Redis when ``REDIS_URL`` is set (one count for

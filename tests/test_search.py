@@ -144,7 +144,9 @@ def test_a_glossary_edit_reaches_search_at_once(app, publish):
     with app.app_context():
         assert found("nardil") == []
         db.session.add(
-            GlossaryTerm(slug="phenelzine", term="Phenelzine", synonyms="Nardil", definition="A drug.")
+            GlossaryTerm(
+                slug="phenelzine", term="Phenelzine", synonyms="Nardil", definition="A drug."
+            )
         )
         db.session.commit()
         assert found("nardil") == ["phenelzine-and-food"]
@@ -336,7 +338,7 @@ def test_the_opensearch_description_gives_the_search_address(client):
 def test_an_empty_query_explains_how_to_search(client):
     response = client.get("/search")
     assert response.status_code == 200
-    assert "<h1 id=\"search-heading\">Search</h1>" in response.text
+    assert '<h1 id="search-heading">Search</h1>' in response.text
     assert "<title>Search – " in response.text
 
 

@@ -23,9 +23,7 @@ def search() -> Response:
         abort(404)
     verdict = search_limit.count_search(request.remote_addr)
     if not verdict.allowed:
-        response = Response(
-            render_template("search/too_many.html", search_query=typed), status=429
-        )
+        response = Response(render_template("search/too_many.html", search_query=typed), status=429)
         response.headers["Retry-After"] = str(verdict.retry_after)
         return _not_kept(response)
     results = queries.search(typed, page=page, per_page=current_app.config["ARTICLES_PER_PAGE"])
