@@ -85,6 +85,9 @@ MAX_SEARCH_TERMS = 8
 MAX_SEARCH_PHRASE_WORDS = 8
 MAX_SEARCH_SYNONYMS = 8
 MAX_SEARCH_PAGES = 50
+# Only the newest this many matches of a query are ranked: a word in every one of
+# 100,000 articles then costs what a rare word does (see blog.search.ranked).
+MAX_SEARCH_CANDIDATES = 1_000
 # A burst of searches from one address past this many in this many seconds gets 429.
 SEARCH_REQUESTS_LIMIT = 30
 SEARCH_REQUESTS_WINDOW = 10

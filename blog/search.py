@@ -16,15 +16,17 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from markupsafe import Markup, escape
-from sqlalchemy import ColumnElement, column, func, literal_column, select, table, text
+from sqlalchemy import ColumnElement, Select, column, func, literal_column, select, table, text
 from sqlalchemy.dialects.postgresql import REGCONFIG, TSQUERY, TSVECTOR
 
 from . import glossary
 from .extensions import db
 from .models import Article
 from .rules import (
+    MAX_SEARCH_CANDIDATES,
     MAX_SEARCH_PHRASE_WORDS,
     MAX_SEARCH_QUERY_LENGTH,
     MAX_SEARCH_SYNONYMS,
@@ -243,14 +245,8 @@ def run(query: ParsedQuery, *, page: int, per_page: int, now: datetime) -> Resul
     if not query.searchable:
         return Results(query, page, per_page, [], has_next=False)
     sqlite = db.session.get_bind().dialect.name == "sqlite"
-    ranked = _ranked_sqlite(query) if sqlite else _ranked_postgresql(query)
-    ids = list(
-        db.session.scalars(
-            ranked.where(Article.is_visible_at(now))
-            .limit(per_page + 1)
-            .offset((page - 1) * per_page)
-        )
-    )
+    statement = ranked(query, now).limit(per_page + 1).offset((page - 1) * per_page)
+    ids: list[int] = list(db.session.scalars(statement))
     has_next = len(ids) > per_page
     ids = ids[:per_page]
     if not ids:
@@ -265,27 +261,36 @@ _fts = table(TABLE, column("rowid"), column("body"))
 _pg = table(TABLE, column("article_id"), column("body"), column("document", TSVECTOR))
 
 
-def _ranked_sqlite(query: ParsedQuery):  # type: ignore[no-untyped-def]
-    score = func.bm25(literal_column(TABLE), *BM25_WEIGHTS)
-    return (
-        select(Article.id)
-        .select_from(_fts)
-        .join(Article, Article.id == _fts.c.rowid)
-        .where(literal_column(TABLE).op("MATCH")(fts5_match(query)))
+def ranked(query: ParsedQuery, now: datetime) -> Select[Any]:
+    """Select the ids of the visible articles matching a searchable ``query``, best first.
+
+    Only the newest ``MAX_SEARCH_CANDIDATES`` matches (by id, the order articles
+    were created in) are ranked: both indexes give them in that order without
+    reading the rest, so a word in every article costs no more than a rare one.
+    """
+    if db.session.get_bind().dialect.name == "sqlite":
+        key = _fts.c.rowid
         # bm25 is smaller for better matches.
-        .order_by(score, Article.published_at.desc(), Article.id.desc())
+        score: ColumnElement[float] = func.bm25(literal_column(TABLE), *BM25_WEIGHTS)
+        matches = literal_column(TABLE).op("MATCH")(fts5_match(query))
+        source = _fts
+    else:
+        wanted = tsquery(query)
+        key = _pg.c.article_id
+        score = -func.ts_rank_cd(_pg.c.document, wanted)
+        matches = _pg.c.document.op("@@")(wanted)
+        source = _pg
+    candidates = (
+        select(key.label("id"), score.label("score"), Article.published_at)
+        .select_from(source)
+        .join(Article, Article.id == key)
+        .where(matches, Article.is_visible_at(now))
+        .order_by(key.desc())
+        .limit(MAX_SEARCH_CANDIDATES)
+        .subquery("candidates")
     )
-
-
-def _ranked_postgresql(query: ParsedQuery):  # type: ignore[no-untyped-def]
-    wanted = tsquery(query)
-    score = func.ts_rank_cd(_pg.c.document, wanted)
-    return (
-        select(Article.id)
-        .select_from(_pg)
-        .join(Article, Article.id == _pg.c.article_id)
-        .where(_pg.c.document.op("@@")(wanted))
-        .order_by(score.desc(), Article.published_at.desc(), Article.id.desc())
+    return select(candidates.c.id).order_by(
+        candidates.c.score, candidates.c.published_at.desc(), candidates.c.id.desc()
     )
 
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 from html.parser import HTMLParser
 from typing import Any
 
-from sqlalchemy import Connection, event, text
+from sqlalchemy import Connection, event, select, text
 
 from .extensions import db
 from .models import PUBLISHED, Article
@@ -116,16 +116,33 @@ def remove(article_id: int, connection: Connection) -> None:
     connection.execute(text(f"DELETE FROM {TABLE} WHERE {key} = :id"), {"id": article_id})
 
 
-def rebuild() -> int:
+def rebuild(batch: int = 1000) -> int:
     """Index every article again from its live text (after a bulk load); return how many."""
     connection = db.session.connection()
     connection.execute(text(f"DELETE FROM {TABLE}"))
+    key = "rowid" if connection.dialect.name == "sqlite" else "article_id"
+    insert = text(
+        f"INSERT INTO {TABLE} ({key}, title, summary, body) VALUES (:id, :title, :summary, :body)"
+    )
+    selection = (
+        select(Article.id, Article.title, Article.summary, Article.body_html)
+        .where(Article.status == PUBLISHED, Article.deleted_at.is_(None))
+        .order_by(Article.id)
+    )
     count = 0
-    for article in db.session.scalars(
-        db.select(Article).where(Article.status == PUBLISHED, Article.deleted_at.is_(None))
-    ).yield_per(1000):
-        update(article)
-        count += 1
+    rows = db.session.execute(selection).all()
+    for start in range(0, len(rows), batch):
+        values = [
+            {
+                "id": row.id,
+                "title": indexable(row.title),
+                "summary": indexable(row.summary),
+                "body": plain_text(row.body_html),
+            }
+            for row in rows[start : start + batch]
+        ]
+        connection.execute(insert, values)
+        count += len(values)
     db.session.commit()
     return count
 

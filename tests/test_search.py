@@ -427,3 +427,15 @@ def test_a_redis_that_is_down_lets_searches_through(app, make_app):
     client = app.test_client()
     assert client.get("/search?q=lithium").status_code == 200
     assert client.get("/search?q=lithium").status_code == 200
+
+
+def test_only_the_newest_matches_are_ranked_past_the_candidate_limit(app, publish, monkeypatch):
+    monkeypatch.setattr(search, "MAX_SEARCH_CANDIDATES", 2)
+    publish("Lithium", body="Lithium.", when=START)
+    publish("Second", body="Lithium.", when=START + days(1))
+    publish("Third", body="Lithium.", when=START + days(2))
+    with app.app_context():
+        # The best match by far (the title) is the oldest: past the limit, it is not ranked.
+        assert found("lithium") == ["third", "second"]
+        monkeypatch.setattr(search, "MAX_SEARCH_CANDIDATES", 3)
+        assert found("lithium") == ["lithium", "third", "second"]
