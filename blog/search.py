@@ -245,6 +245,11 @@ def run(query: ParsedQuery, *, page: int, per_page: int, now: datetime) -> Resul
     if not query.searchable:
         return Results(query, page, per_page, [], has_next=False)
     sqlite = db.session.get_bind().dialect.name == "sqlite"
+    if not sqlite:
+        # Plan each search for its own words: a plan made once for any words (psycopg
+        # prepares a statement run often) cannot tell "lithium" in every article from a
+        # word in one, and reads the wrong index for one of them.
+        db.session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
     statement = ranked(query, now).limit(per_page + 1).offset((page - 1) * per_page)
     ids: list[int] = list(db.session.scalars(statement))
     has_next = len(ids) > per_page
@@ -264,9 +269,10 @@ _pg = table(TABLE, column("article_id"), column("body"), column("document", TSVE
 def ranked(query: ParsedQuery, now: datetime) -> Select[Any]:
     """Select the ids of the visible articles matching a searchable ``query``, best first.
 
-    Only the newest ``MAX_SEARCH_CANDIDATES`` matches (by id, the order articles
-    were created in) are ranked: both indexes give them in that order without
-    reading the rest, so a word in every article costs no more than a rare one.
+    Only the newest ``MAX_SEARCH_CANDIDATES`` matches in the index (by id, the
+    order articles were created in) are ranked: both indexes give them in that
+    order without reading the rest, so a word in every article costs little more
+    than a rare one. Scheduled articles not yet due are among them, then left out.
     """
     if db.session.get_bind().dialect.name == "sqlite":
         key = _fts.c.rowid
@@ -280,17 +286,21 @@ def ranked(query: ParsedQuery, now: datetime) -> Select[Any]:
         score = -func.ts_rank_cd(_pg.c.document, wanted)
         matches = _pg.c.document.op("@@")(wanted)
         source = _pg
+    # The candidates come from the index alone, newest first, so each database reads
+    # them in its index's order and stops at the limit; visibility is checked after.
     candidates = (
-        select(key.label("id"), score.label("score"), Article.published_at)
+        select(key.label("id"), score.label("score"))
         .select_from(source)
-        .join(Article, Article.id == key)
-        .where(matches, Article.is_visible_at(now))
+        .where(matches)
         .order_by(key.desc())
         .limit(MAX_SEARCH_CANDIDATES)
         .subquery("candidates")
     )
-    return select(candidates.c.id).order_by(
-        candidates.c.score, candidates.c.published_at.desc(), candidates.c.id.desc()
+    return (
+        select(candidates.c.id)
+        .join(Article, Article.id == candidates.c.id)
+        .where(Article.is_visible_at(now))
+        .order_by(candidates.c.score, Article.published_at.desc(), Article.id.desc())
     )
 
 

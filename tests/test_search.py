@@ -439,3 +439,9 @@ def test_only_the_newest_matches_are_ranked_past_the_candidate_limit(app, publis
         assert found("lithium") == ["third", "second"]
         monkeypatch.setattr(search, "MAX_SEARCH_CANDIDATES", 3)
         assert found("lithium") == ["lithium", "third", "second"]
+
+
+def test_a_long_query_is_echoed_only_as_far_as_it_is_read(client):
+    response = client.get("/search", query_string={"q": "lithium " + "x" * 2000})
+    box = re.search(r'<input id="site-search-q"[^>]*value="([^"]*)"', response.text)
+    assert box and box.group(1) == ("lithium " + "x" * 2000)[:MAX_SEARCH_QUERY_LENGTH]

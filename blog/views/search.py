@@ -18,20 +18,22 @@ OPENSEARCH = "application/opensearchdescription+xml"
 @bp.get("/search")
 def search() -> Response:
     typed = request.args.get("q", "")
+    # What is echoed back in the box: no more than search reads.
+    shown = typed[:MAX_SEARCH_QUERY_LENGTH]
     page = whole_number(request.args.get("page", "1"), maximum=MAX_SEARCH_PAGES)
     if page is None:
         abort(404)
     verdict = search_limit.count_search(request.remote_addr)
     if not verdict.allowed:
-        response = Response(render_template("search/too_many.html", search_query=typed), status=429)
+        response = Response(render_template("search/too_many.html", search_query=shown), status=429)
         response.headers["Retry-After"] = str(verdict.retry_after)
         return _not_kept(response)
     results = queries.search(typed, page=page, per_page=current_app.config["ARTICLES_PER_PAGE"])
     suggestions = queries.listed_topics() if not results.hits else []
     body = render_template(
         "search/results.html",
-        query=typed,
-        search_query=typed,
+        query=shown,
+        search_query=shown,
         results=results,
         topics=suggestions,
         glossary_url=_glossary_url(),
