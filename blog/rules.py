@@ -88,6 +88,9 @@ MAX_SEARCH_PAGES = 50
 # Only the newest this many matches of a query are ranked: a word in every one of
 # 100,000 articles then costs what a rare word does (see blog.search.ranked).
 MAX_SEARCH_CANDIDATES = 1_000
+# A result's snippet is taken from the first this many characters of its body: the
+# cost of a snippet grows fast with the matches in its text.
+MAX_SNIPPET_SOURCE_LENGTH = 5_000
 # A burst of searches from one address past this many in this many seconds gets 429.
 SEARCH_REQUESTS_LIMIT = 30
 SEARCH_REQUESTS_WINDOW = 10

@@ -31,6 +31,7 @@ from .rules import (
     MAX_SEARCH_QUERY_LENGTH,
     MAX_SEARCH_SYNONYMS,
     MAX_SEARCH_TERMS,
+    MAX_SNIPPET_SOURCE_LENGTH,
 )
 from .search_index import MATCH_END, MATCH_START, TABLE
 
@@ -56,8 +57,9 @@ STOP_WORDS = frozenset(
     just don should now""".split()
 )
 
-# How much each column weighs in SQLite's BM25: the title most, then the summary.
-BM25_WEIGHTS = (10.0, 4.0, 1.0)
+# How much each column weighs in SQLite's BM25: the title most, then the summary;
+# the excerpt (the body's beginning again, for snippets) not at all.
+BM25_WEIGHTS = (10.0, 4.0, 1.0, 0.0)
 # Words of context around a match in a snippet.
 SNIPPET_WORDS = 24
 ELLIPSIS = "…"
@@ -306,7 +308,7 @@ def ranked(query: ParsedQuery, now: datetime) -> Select[Any]:
 
 def _snippets_sqlite(query: ParsedQuery, ids: list[int]) -> dict[int, str]:
     statement = text(
-        f"SELECT rowid, snippet({TABLE}, 2, :start, :end, :ellipsis, :words) FROM {TABLE} "
+        f"SELECT rowid, snippet({TABLE}, 3, :start, :end, :ellipsis, :words) FROM {TABLE} "
         f"WHERE {TABLE} MATCH :match AND rowid IN ({', '.join(str(int(i)) for i in ids)})"
     )
     rows = db.session.execute(
@@ -327,7 +329,8 @@ def _snippets_postgresql(query: ParsedQuery, ids: list[int]) -> dict[int, str]:
         f"StartSel={MATCH_START}, StopSel={MATCH_END}, MaxWords={SNIPPET_WORDS}, "
         f'MinWords={SNIPPET_WORDS // 2}, MaxFragments=2, FragmentDelimiter=" {ELLIPSIS} "'
     )
-    headline = func.ts_headline(_ENGLISH, _pg.c.body, tsquery(query), options)
+    source = func.left(_pg.c.body, MAX_SNIPPET_SOURCE_LENGTH)
+    headline = func.ts_headline(_ENGLISH, source, tsquery(query), options)
     rows = db.session.execute(select(_pg.c.article_id, headline).where(_pg.c.article_id.in_(ids)))
     return {row[0]: row[1] for row in rows}
 

@@ -4,7 +4,8 @@ One table, ``article_search``, outside the SQLAlchemy models because each
 database keeps it its own way:
 
 - SQLite: an FTS5 virtual table (title, summary, body; rowid = the article's id)
-  with the Porter stemmer over the unicode61 tokenizer.
+  with the Porter stemmer over the unicode61 tokenizer, and the body's beginning
+  again as ``excerpt``, weighing nothing, for snippets.
 - PostgreSQL: a table of the same text plus a generated ``tsvector`` column
   (title weight A, summary B, body D, 'english' configuration) under a GIN index.
 
@@ -22,10 +23,11 @@ from __future__ import annotations
 from html.parser import HTMLParser
 from typing import Any
 
-from sqlalchemy import Connection, event, select, text
+from sqlalchemy import Connection, TextClause, event, select, text
 
 from .extensions import db
 from .models import PUBLISHED, Article
+from .rules import MAX_SNIPPET_SOURCE_LENGTH
 
 TABLE = "article_search"
 # Marks a snippet's matched words while it is still plain text; they cannot occur in
@@ -35,7 +37,7 @@ MATCH_END = "\x03"
 
 SQLITE_DDL = (
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5("
-    "title, summary, body, tokenize = 'porter unicode61 remove_diacritics 2')",
+    "title, summary, body, excerpt, tokenize = 'porter unicode61 remove_diacritics 2')",
 )
 POSTGRESQL_DDL = (
     f"CREATE TABLE IF NOT EXISTS {TABLE} ("
@@ -98,17 +100,31 @@ def update(article: Article) -> None:
     remove(article.id, connection)
     if not is_indexed(article):
         return
-    row = {
-        "id": article.id,
-        "title": indexable(article.title),
-        "summary": indexable(article.summary),
-        "body": plain_text(article.body_html),
+    row = _row(article.id, article.title, article.summary, article.body_html)
+    connection.execute(_insert(connection), row)
+
+
+def _row(article_id: int, title: str, summary: str, body_html: str) -> dict[str, object]:
+    body = plain_text(body_html)
+    return {
+        "id": article_id,
+        "title": indexable(title),
+        "summary": indexable(summary),
+        "body": body,
+        "excerpt": body[:MAX_SNIPPET_SOURCE_LENGTH],
     }
+
+
+def _insert(connection: Connection) -> TextClause:
     if connection.dialect.name == "sqlite":
-        statement = f"INSERT INTO {TABLE} (rowid, title, summary, body)"
-    else:
-        statement = f"INSERT INTO {TABLE} (article_id, title, summary, body)"
-    connection.execute(text(statement + " VALUES (:id, :title, :summary, :body)"), row)
+        return text(
+            f"INSERT INTO {TABLE} (rowid, title, summary, body, excerpt)"
+            " VALUES (:id, :title, :summary, :body, :excerpt)"
+        )
+    return text(
+        f"INSERT INTO {TABLE} (article_id, title, summary, body)"
+        " VALUES (:id, :title, :summary, :body)"
+    )
 
 
 def remove(article_id: int, connection: Connection) -> None:
@@ -120,10 +136,7 @@ def rebuild(batch: int = 1000) -> int:
     """Index every article again from its live text (after a bulk load); return how many."""
     connection = db.session.connection()
     connection.execute(text(f"DELETE FROM {TABLE}"))
-    key = "rowid" if connection.dialect.name == "sqlite" else "article_id"
-    insert = text(
-        f"INSERT INTO {TABLE} ({key}, title, summary, body) VALUES (:id, :title, :summary, :body)"
-    )
+    insert = _insert(connection)
     selection = (
         select(Article.id, Article.title, Article.summary, Article.body_html)
         .where(Article.status == PUBLISHED, Article.deleted_at.is_(None))
@@ -132,15 +145,7 @@ def rebuild(batch: int = 1000) -> int:
     count = 0
     rows = db.session.execute(selection).all()
     for start in range(0, len(rows), batch):
-        values = [
-            {
-                "id": row.id,
-                "title": indexable(row.title),
-                "summary": indexable(row.summary),
-                "body": plain_text(row.body_html),
-            }
-            for row in rows[start : start + batch]
-        ]
+        values = [_row(*row) for row in rows[start : start + batch]]
         connection.execute(insert, values)
         count += len(values)
     db.session.commit()

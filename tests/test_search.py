@@ -445,3 +445,13 @@ def test_a_long_query_is_echoed_only_as_far_as_it_is_read(client):
     response = client.get("/search", query_string={"q": "lithium " + "x" * 2000})
     box = re.search(r'<input id="site-search-q"[^>]*value="([^"]*)"', response.text)
     assert box and box.group(1) == ("lithium " + "x" * 2000)[:MAX_SEARCH_QUERY_LENGTH]
+
+
+def test_the_whole_body_is_searched_but_snippets_come_from_its_beginning(app, publish):
+    body = "Sleep well. " * 600 + "\n\nTyramine is in aged cheese."
+    publish("A long guide", body=body)
+    with app.app_context():
+        [hit] = queries.search("tyramine", page=1, per_page=10).hits
+    assert hit.article.slug == "a-long-guide"
+    assert str(hit.snippet).startswith("Sleep well.")
+    assert "<mark>" not in str(hit.snippet)

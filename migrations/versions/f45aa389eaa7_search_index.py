@@ -1,7 +1,8 @@
 """Add the search index and fill it with every published article's live text.
 
-SQLite: an FTS5 virtual table ``article_search`` (title, summary, body; rowid is
-the article's id; Porter stemming). PostgreSQL: a table ``article_search`` of the
+SQLite: an FTS5 virtual table ``article_search`` (title, summary, body, and the
+body's first 5,000 characters again as ``excerpt`` for snippets; rowid is the
+article's id; Porter stemming). PostgreSQL: a table ``article_search`` of the
 same text with a generated ``tsvector`` column ``document`` (title A, summary B,
 body D, 'english') under a GIN index. The body is indexed as plain text taken
 from the stored HTML. Downgrading drops the table.
@@ -25,7 +26,7 @@ depends_on = None
 
 SQLITE = (
     "CREATE VIRTUAL TABLE article_search USING fts5("
-    "title, summary, body, tokenize = 'porter unicode61 remove_diacritics 2')",
+    "title, summary, body, excerpt, tokenize = 'porter unicode61 remove_diacritics 2')",
 )
 POSTGRESQL = (
     "CREATE TABLE article_search ("
@@ -42,6 +43,8 @@ BLOCKS = frozenset(
     "figure figcaption dt dd".split()
 )
 BATCH = 500
+# The body's beginning, kept again on SQLite for snippets.
+EXCERPT_LENGTH = 5_000
 
 
 class _Text(HTMLParser):
@@ -79,11 +82,16 @@ def upgrade():
     sqlite = connection.dialect.name == "sqlite"
     for statement in SQLITE if sqlite else POSTGRESQL:
         op.execute(statement)
-    key = "rowid" if sqlite else "article_id"
-    insert = sa.text(
-        f"INSERT INTO article_search ({key}, title, summary, body)"
-        " VALUES (:id, :title, :summary, :body)"
-    )
+    if sqlite:
+        insert = sa.text(
+            "INSERT INTO article_search (rowid, title, summary, body, excerpt)"
+            " VALUES (:id, :title, :summary, :body, :excerpt)"
+        )
+    else:
+        insert = sa.text(
+            "INSERT INTO article_search (article_id, title, summary, body)"
+            " VALUES (:id, :title, :summary, :body)"
+        )
     rows = connection.execute(
         sa.text(
             "SELECT id, title, summary, body_html FROM articles"
@@ -91,10 +99,13 @@ def upgrade():
         )
     ).all()
     for start in range(0, len(rows), BATCH):
-        batch = [
-            {"id": id_, "title": _tidy(title), "summary": _tidy(summary), "body": _plain_text(html)}
-            for id_, title, summary, html in rows[start : start + BATCH]
-        ]
+        batch = []
+        for id_, title, summary, html in rows[start : start + BATCH]:
+            body = _plain_text(html)
+            batch.append(
+                {"id": id_, "title": _tidy(title), "summary": _tidy(summary), "body": body,
+                 "excerpt": body[:EXCERPT_LENGTH]}
+            )
         connection.execute(insert, batch)
 
 
