@@ -5,6 +5,7 @@ levels" match every article (the worst case for ranking), and a title's number
 matches one article.
 """
 
+import os
 import time
 from collections.abc import Callable
 
@@ -53,6 +54,15 @@ def search_report(
             page()
             samples.append((time.perf_counter() - start) * 1000)
         report(f"search page: {name}", samples, budget)
+        with app.app_context():
+            alone = []
+            for _ in range(repeat):
+                start = time.perf_counter()
+                queries.search(typed, page=1, per_page=10)
+                db.session.rollback()
+                alone.append((time.perf_counter() - start) * 1000)
+        report(f"  queries.search alone: {name}", alone, budget)
+    print(f"(load average over the last minute: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")
     with app.app_context():
         for name, typed in CASES.items():
             plan(name, typed.format(rare=rare))
