@@ -1,6 +1,7 @@
 """Time the pages and feeds at 100,000 articles, and show the query plans behind them.
 
 Usage: python -m bench [--articles N] [--requests N] [--database-url URL] [--render-only]
+                       [--search-only]
 
 It first renders every case of the pathological Markdown corpus at the body limit
 and reports the slowest (a refusal for too much formatting counts as a render).
@@ -32,6 +33,7 @@ from tests.images import photo
 from tests.pathological import CASES
 
 from .fill import TOPIC, build_app, fill
+from .search import index, search_report
 
 
 def timed(action: Callable[[], object], repeat: int) -> list[float]:
@@ -146,10 +148,12 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--database-url", help="e.g. postgresql+psycopg://postgres@127.0.0.1/test")
     parser.add_argument("--render-only", action="store_true", help="time the Markdown corpus only")
+    parser.add_argument("--search-only", action="store_true", help="time search alone")
     options = parser.parse_args()
 
-    render_report()
-    marking_report()
+    if not options.search_only:
+        render_report()
+        marking_report()
     if options.render_only:
         raise SystemExit(f"Over budget: {', '.join(over_budget)}" if over_budget else 0)
 
@@ -159,6 +163,13 @@ def main() -> None:
         fill(app, options.articles)
         print(f"Filled {options.articles:,} articles in {time.perf_counter() - start:.1f} s "
               f"({app.config['SQLALCHEMY_DATABASE_URI'].split(':')[0]})\n")  # fmt: skip
+        index(app)
+        search_report(app, options.articles, options.requests, report)
+        if options.search_only:
+            with app.app_context():
+                db.engine.dispose()
+            raise SystemExit(f"Over budget: {', '.join(over_budget)}" if over_budget else 0)
+        print()
         client = app.test_client()
         repeat = options.requests
         last_page = (options.articles * 9 // 10) // app.config["ARTICLES_PER_PAGE"]

@@ -31,23 +31,44 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     proxy.init_app(app)
 
     # Extensions and the services behind them.
-    from . import accounts, cache, login_limit
+    from . import accounts, cache, login_limit, search_index, search_limit
     from .database import init_database
     from .extensions import csrf, db, migrate
 
     init_database(app)
     migrations = os.path.join(os.path.dirname(app.root_path), "migrations")
-    migrate.init_app(app, db, directory=migrations, render_as_batch=True, compare_type=True)
+    migrate.init_app(
+        app,
+        db,
+        directory=migrations,
+        render_as_batch=True,
+        compare_type=True,
+        # The search index lives outside the models (see blog.search_index).
+        include_object=search_index.include_object,
+    )
     csrf.init_app(app)
     accounts.init_app(app)
     login_limit.init_app(app)
+    search_limit.init_app(app)
     cache.init_app(app)
 
     # Blueprints, with URL slugs that can only be well formed.
     from .slugs import SlugConverter
 
     app.url_map.converters["slug"] = SlugConverter
-    from .views import auth, feeds, glossary, media, people, reading, reviews, site, topics, writing
+    from .views import (
+        auth,
+        feeds,
+        glossary,
+        media,
+        people,
+        reading,
+        reviews,
+        search,
+        site,
+        topics,
+        writing,
+    )
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(people.bp)
@@ -58,6 +79,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(site.bp)
     app.register_blueprint(reviews.bp)
     app.register_blueprint(media.bp)
+    app.register_blueprint(search.bp)
     # Last: its root-level /<slug> route must not shadow the others.
     app.register_blueprint(reading.bp)
 

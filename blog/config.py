@@ -12,7 +12,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import click
 from flask import Flask
 
-from .rules import MAX_PROXY_COUNT, whole_number
+from .rules import (
+    MAX_PROXY_COUNT,
+    SEARCH_REQUESTS_LIMIT,
+    SEARCH_REQUESTS_WINDOW,
+    whole_number,
+)
 
 # Environment variables an operator is most likely to set, and the config keys they fill.
 ENVIRONMENT_KEYS = {
@@ -39,6 +44,8 @@ class Defaults:
         "Careful, plain-language guides to what can help when antidepressants have not."
     )
     SITE_LANGUAGE = "en-gb"
+    # At most 16 characters: the name browsers show for the site's search (OpenSearch).
+    SITE_SHORT_NAME = "TRD Guide"
     # Canonical public address, e.g. "https://example.org". Feeds and sitemaps need
     # absolute URLs; without this, only development falls back to the request's host.
     SITE_URL: str | None = None
@@ -107,6 +114,12 @@ class Defaults:
     LOGIN_ATTEMPTS_WINDOW = 15 * 60
     LOGIN_ATTEMPTS_PREFIX = "blog:login-attempts"
 
+    # At most SEARCH_REQUESTS_LIMIT searches from one address in SEARCH_REQUESTS_WINDOW
+    # seconds; counted in Redis when REDIS_URL is set, else in each process.
+    SEARCH_REQUESTS_LIMIT = SEARCH_REQUESTS_LIMIT
+    SEARCH_REQUESTS_WINDOW = SEARCH_REQUESTS_WINDOW
+    SEARCH_REQUESTS_PREFIX = "blog:searches"
+
 
 def environment_overrides(environ: os._Environ[str] | dict[str, str]) -> dict[str, str]:
     """Return the config values set through well-known environment variables."""
@@ -144,7 +157,12 @@ def complete_and_check(app: Flask) -> None:
     if config.get("TRUSTED_HOSTS") is None and config.get("SITE_URL") and not relaxed:
         site_host = urlsplit(config["SITE_URL"]).hostname
         config["TRUSTED_HOSTS"] = [site_host, *config["EXTRA_TRUSTED_HOSTS"]]
-    for name in ("LOGIN_ATTEMPTS_LIMIT", "LOGIN_ATTEMPTS_WINDOW"):
+    for name in (
+        "LOGIN_ATTEMPTS_LIMIT",
+        "LOGIN_ATTEMPTS_WINDOW",
+        "SEARCH_REQUESTS_LIMIT",
+        "SEARCH_REQUESTS_WINDOW",
+    ):
         if not (isinstance(config[name], int) and config[name] >= 1):
             raise ConfigurationError(f"{name} must be a whole number from 1 up.")
     try:

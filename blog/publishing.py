@@ -19,7 +19,7 @@ from flask import current_app, has_app_context
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from . import cache, clock, library, queries
+from . import cache, clock, library, queries, search_index
 from .content import render_markdown
 from .extensions import db
 from .models import (
@@ -448,6 +448,8 @@ def _finish(
     ]
     slug = article.slug
     try:
+        # In the same transaction: what search finds is always what readers see.
+        search_index.update(article)
         db.session.commit()
     except IntegrityError as error:
         db.session.rollback()

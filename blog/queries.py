@@ -11,6 +11,7 @@ from sqlalchemy import Row, Select, exists, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from . import clock
+from . import search as full_text
 from .extensions import db
 from .models import (
     PUBLISHED,
@@ -32,6 +33,18 @@ def visible_articles() -> Select[Article]:
         .where(Article.is_visible_at(clock.now()))
         .order_by(Article.published_at.desc(), Article.id.desc())
     )
+
+
+def search(query: str, *, page: int, per_page: int) -> full_text.Results:
+    """Return page ``page`` of the visible articles matching what a reader typed, best first.
+
+    Never fails on what was typed: it is read by ``search.parse``, never passed on
+    as query syntax. Glossary synonyms are read now, so an edit to them counts at once.
+    """
+    parsed = full_text.parse(query)
+    if parsed.searchable:
+        parsed = full_text.expand(parsed, full_text.synonyms_now())
+    return full_text.run(parsed, page=page, per_page=per_page, now=clock.now())
 
 
 def topic_articles(topic: Topic) -> Select[Article]:

@@ -96,6 +96,25 @@ def whole_number(text: str | None, *, maximum: int = MAX_ID) -> int | None:
     return number if 1 <= number <= maximum else None
 
 
+# Search: a query is cut to this many characters, then read into at most this many
+# words and phrases (the rest are ignored), each phrase at most this many words; a
+# glossary term brings at most this many other names with it. Results are shown a
+# page at a time, at most this many pages deep (ranking reads every match anyway).
+MAX_SEARCH_QUERY_LENGTH = 200
+MAX_SEARCH_TERMS = 8
+MAX_SEARCH_PHRASE_WORDS = 8
+MAX_SEARCH_SYNONYMS = 8
+MAX_SEARCH_PAGES = 50
+# Only the newest this many matches of a query are ranked: a word in every one of
+# 100,000 articles then costs what a rare word does (see blog.search.ranked).
+MAX_SEARCH_CANDIDATES = 1_000
+# A result's snippet is taken from the first this many characters of its body: the
+# cost of a snippet grows fast with the matches in its text.
+MAX_SNIPPET_SOURCE_LENGTH = 5_000
+# A burst of searches from one address past this many in this many seconds gets 429.
+SEARCH_REQUESTS_LIMIT = 30
+SEARCH_REQUESTS_WINDOW = 10
+
 # A cache scope is "topic:" and a slug, or a shorter name of the cache's own.
 MAX_CACHE_SCOPE_LENGTH = MAX_SLUG_LENGTH + 20
 

@@ -21,6 +21,7 @@ from blog.models import (
     Topic,
     TopicRevision,
 )
+from blog.search_index import include_object, is_index_table
 from tests.conftest import postgresql_options, reset_postgresql_schema
 from tests.helpers import TEST_DATABASE_URL
 
@@ -49,8 +50,15 @@ def empty_database_app(request, tmp_path):
 
 
 def table_names(app) -> set[str]:
+    """The tables the models describe; the search index (see index_tables) is apart."""
     with app.app_context():
-        return set(inspect(db.engine).get_table_names()) - {"alembic_version"}
+        names = set(inspect(db.engine).get_table_names()) - {"alembic_version"}
+    return {name for name in names if not is_index_table(name)}
+
+
+def index_tables(app) -> set[str]:
+    with app.app_context():
+        return {name for name in inspect(db.engine).get_table_names() if is_index_table(name)}
 
 
 def test_upgrade_from_empty_creates_a_schema_matching_the_models(empty_database_app):
@@ -59,8 +67,12 @@ def test_upgrade_from_empty_creates_a_schema_matching_the_models(empty_database_
     with app.app_context():
         upgrade()
         with db.engine.connect() as connection:
-            differences = compare_metadata(MigrationContext.configure(connection), db.metadata)
+            context = MigrationContext.configure(
+                connection, opts={"include_object": include_object}
+            )
+            differences = compare_metadata(context, db.metadata)
     assert table_names(app) == TABLES
+    assert "article_search" in index_tables(app)
     assert differences == [], "the models changed without a migration"
 
 
@@ -70,6 +82,7 @@ def test_downgrade_removes_everything_and_upgrade_works_again(empty_database_app
         upgrade()
         downgrade(revision="base")
     assert table_names(app) == set()
+    assert index_tables(app) == set()
     with app.app_context():
         upgrade()
     assert table_names(app) == TABLES
@@ -587,3 +600,53 @@ def test_upgrading_adds_the_image_library_with_no_lead_images_and_downgrading_dr
     assert leads == (None, None)
     assert (kept.body_markdown, kept.status) == ("Kept.", "published")
     assert "lead_image_id" not in kept._fields
+
+
+def test_upgrading_indexes_published_articles_for_search_and_downgrading_drops_the_index(
+    empty_database_app,
+):
+    from blog import queries
+
+    app = empty_database_app
+    day = datetime(2025, 3, 1, tzinfo=UTC)
+    with app.app_context():
+        upgrade(revision="d713ae4602ce")
+        with db.engine.begin() as connection:
+            old = MetaData()
+            old.reflect(connection, only=["authors", "topics", "articles"])
+            connection.execute(
+                insert(old.tables["authors"]),
+                {"id": 1, "username": "a", "display_name": "A", "password_hash": "!",
+                 "is_editor": False, "is_active": True, "session_version": 1, "created_at": day},
+            )  # fmt: skip
+            connection.execute(
+                insert(old.tables["topics"]),
+                {"id": 1, "slug": "t", "title": "T", "intro_markdown": "", "intro_html": "",
+                 "created_at": day, "feed_changed_at": day, "description": "", "position": 0},
+            )  # fmt: skip
+            articles = [
+                ("lithium-levels", "published", None, "<p>Lithium &amp; your <em>kidneys</em></p>"),
+                ("lithium-draft", "draft", None, "<p>Lithium draft</p>"),
+                ("lithium-deleted", "published", day, "<p>Lithium gone</p>"),
+            ]
+            connection.execute(
+                insert(old.tables["articles"]),
+                [
+                    {"slug": slug, "title": slug.replace("-", " "), "summary": "",
+                     "body_markdown": "", "body_html": html, "status": status,
+                     "created_at": day, "updated_at": day, "published_at": day,
+                     "deleted_at": deleted_at, "author_id": 1, "topic_id": 1}
+                    for slug, status, deleted_at, html in articles
+                ],
+            )  # fmt: skip
+        upgrade()
+        found = [hit.article.slug for hit in queries.search("kidney", page=1, per_page=10).hits]
+        lithium = [hit.article.slug for hit in queries.search("lithium", page=1, per_page=10).hits]
+        snippet = queries.search("kidneys", page=1, per_page=10).hits[0].snippet
+        db.session.remove()
+        downgrade(revision="d713ae4602ce")
+    assert found == ["lithium-levels"]
+    assert lithium == ["lithium-levels"]
+    assert "Lithium &amp; your <mark>kidneys</mark>" in snippet
+    assert index_tables(app) == set()
+    assert "articles" in table_names(app)
