@@ -46,6 +46,8 @@ PAGES: dict[str, str] = {
     "article-with-references": f"/{REFERENCED_SLUG}",
     "glossary": "/glossary",
     "profile": f"/authors/{DEMO_REVIEWER}",
+    "search-results": "/search?q=MAOI+cheese",
+    "search-no-results": "/search?q=zzqx",
     "login": "/login",
 }
 # The plain article, and the one with references and a lead image (issue 9: a photo at the
