@@ -25,9 +25,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     else:
         app.config.from_mapping(test_config)
     config.complete_and_check(app)
-    # The client's address, scheme and host as the trusted proxies (if any) saw them.
+    # Cached answers replayed before the framework, then (outermost) the client's
+    # address, scheme and host as the trusted proxies (if any) saw them.
     from . import proxy
+    from .cache import front
 
+    front.init_app(app)
     proxy.init_app(app)
 
     # Extensions and the services behind them.

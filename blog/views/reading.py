@@ -17,6 +17,7 @@ from flask import (
 from werkzeug.wrappers import Response as BaseResponse
 
 from .. import queries
+from ..cache.front import constant_answer
 from ..pages import Page, public_page
 from ..rules import whole_number
 
@@ -77,5 +78,6 @@ def article(slug: str) -> Page | BaseResponse:
 
 
 @bp.get("/healthz")
+@constant_answer
 def healthz() -> Response:
     return Response("ok\n", mimetype="text/plain")
