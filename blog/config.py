@@ -70,6 +70,11 @@ class Defaults:
     REDIS_RETRY_SECONDS = 5
     # Without Redis, built pages and feeds are kept in each process, at most this many.
     CACHE_MEMORY_ENTRIES = 500
+    # With Redis, a process trusts a generation it read for this long before asking Redis
+    # again (its own invalidations apply at once): a change reaches readers served by other
+    # processes within this many seconds, and a cached page costs no round trip meanwhile.
+    # 0: ask on every request. Without Redis the database is read on every request.
+    CACHE_GENERATION_MEMO_SECONDS = 0.25
     # Retry-After of the 503 page readers get while the database is unreachable.
     UNAVAILABLE_RETRY_SECONDS = 30
 

@@ -23,7 +23,12 @@ from flask import Flask, current_app
 from ..clock import clock_of
 from .entries import CachedEntry, EntryStore, MemoryEntries, RedisEntries, etag_for
 from .front import offer
-from .generations import DatabaseGenerations, GenerationStore, RedisGenerations
+from .generations import (
+    DatabaseGenerations,
+    GenerationStore,
+    RedisGenerations,
+    RememberedGenerations,
+)
 from .redis_link import CacheUnavailable, RedisLink, redis_client
 
 __all__ = [
@@ -125,6 +130,10 @@ def init_app(app: Flask) -> None:
         retry_after = timedelta(seconds=config["REDIS_RETRY_SECONDS"])
         link = RedisLink(client, clock=clock, retry_after=retry_after)
         generations = RedisGenerations(link, prefix=config["CACHE_PREFIX"])
+        if config["CACHE_GENERATION_MEMO_SECONDS"] > 0:
+            generations = RememberedGenerations(
+                generations, config["CACHE_GENERATION_MEMO_SECONDS"]
+            )
         local = MemoryEntries(config["CACHE_MEMORY_ENTRIES"])
         entries = RedisEntries(link, prefix=config["CACHE_PREFIX"], local=local)
     else:
