@@ -122,7 +122,7 @@ def complete_and_check(app: Flask) -> None:
     no cookie, so it runs without ``SITE_URL`` or ``SECRET_KEY``.
     """
     config = app.config
-    relaxed = app.debug or app.testing or _running_a_command()
+    relaxed = app.debug or app.testing or running_a_command()
     if not config.get("SQLALCHEMY_DATABASE_URI"):
         os.makedirs(app.instance_path, exist_ok=True)
         path = os.path.join(app.instance_path, "blog.sqlite3")
@@ -181,6 +181,7 @@ def _proxy_count(value: object) -> int:
     return count
 
 
-def _running_a_command() -> bool:
+def running_a_command() -> bool:
+    """Return whether the app is being built for a ``flask`` command rather than a server."""
     # The flask command builds the app inside its click context; a server does not.
     return click.get_current_context(silent=True) is not None
