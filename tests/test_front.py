@@ -3,6 +3,7 @@
 import pytest
 from flask import Flask
 
+from blog.cache import site_cache
 from blog.cache.front import Front
 
 TOPIC = "treatment-resistant-depression"
@@ -128,3 +129,23 @@ def test_the_recorded_answers_are_bounded(make_app, publish):
     for number in range(20):
         assert client.get("/", headers={"Host": f"host{number}.example"}).status_code == 200
     assert len(front_of(app)) == 3
+
+
+def test_a_request_the_front_passes_on_reads_the_generation_once(client, app, publish, revise):
+    article = publish("A guide")
+    client.get("/a-guide")
+    revise(article.id, title="A better guide")
+    with app.app_context():
+        generations = site_cache().generations
+    reads: list[str] = []
+    read = generations.current
+
+    def counted(scope: str) -> int:
+        reads.append(scope)
+        return read(scope)
+
+    generations.current = counted  # type: ignore[method-assign]
+    assert "A better guide" in client.get("/a-guide").get_data(as_text=True)
+    assert reads == ["pages"]
+    assert "A better guide" in client.get("/a-guide").get_data(as_text=True)  # replayed
+    assert reads == ["pages", "pages"]

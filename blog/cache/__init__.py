@@ -22,7 +22,7 @@ from flask import Flask, current_app
 
 from ..clock import clock_of
 from .entries import CachedEntry, EntryStore, MemoryEntries, RedisEntries, etag_for
-from .front import offer
+from .front import lookup_made, offer
 from .generations import (
     DatabaseGenerations,
     GenerationStore,
@@ -81,6 +81,9 @@ class SiteCache:
 
     def lookup(self, scope: str, variant: str) -> Lookup:
         """Return the entry cached for ``scope`` and ``variant`` now, if there is one."""
+        made = lookup_made(scope, variant)
+        if made is not None:
+            return made
         try:
             generation = self.generations.current(scope)
             entry = self.entries.get((scope, generation, variant))

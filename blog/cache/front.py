@@ -35,11 +35,13 @@ from flask import Flask, has_request_context, request
 from werkzeug.http import http_date, is_entity_header, is_resource_modified, parse_cookie
 
 if TYPE_CHECKING:
-    from . import SiteCache
+    from . import Lookup, SiteCache
     from .entries import CachedEntry
 
 # Set on the WSGI environ by the app when it answers from a cache entry.
 OFFER_KEY = "blog.front.offer"
+# The lookup the front made and could not use, for the app to use rather than repeat.
+LOOKUP_KEY = "blog.front.lookup"
 CONSTANT = "constant"
 # The one query string a public page reads (anything else goes to the app).
 SIMPLE_QUERY = re.compile(r"(?:page=[0-9]{1,7})?")
@@ -72,6 +74,16 @@ def offer(scope: str, variant: str, entry: CachedEntry) -> None:
     """Say that this request is being answered with ``entry``, unchanged, to anyone."""
     if has_request_context():
         request.environ[OFFER_KEY] = (scope, variant, entry)
+
+
+def lookup_made(scope: str, variant: str) -> Lookup | None:
+    """Return the lookup the front made for this request, if it was of ``scope`` and ``variant``."""
+    if not has_request_context():
+        return None
+    made: Lookup | None = request.environ.pop(LOOKUP_KEY, None)
+    if made is None or (made.scope, made.variant) != (scope, variant):
+        return None
+    return made
 
 
 def constant_answer(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -150,12 +162,15 @@ class Front:
             if "HTTP_IF_MATCH" in environ or "HTTP_RANGE" in environ:
                 return None
             cache: SiteCache = self.app.extensions["blog.cache"]
-            entry = cache.lookup(recorded.scope, recorded.variant or "").entry
+            lookup = cache.lookup(recorded.scope, recorded.variant or "")
+            entry = lookup.entry
             if (
                 entry is None
                 or entry.etag != recorded.entry_etag
                 or entry.last_modified != recorded.entry_last_modified
             ):
+                # The generations are read once per request: the app takes it from here.
+                environ[LOOKUP_KEY] = lookup
                 return None
         headers = self._refreshed(recorded.headers)
         body = recorded.body if environ["REQUEST_METHOD"] == "GET" else b""
