@@ -36,9 +36,14 @@ from .fill import TOPIC, build_app, fill
 from .search import index, search_report
 
 
-def timed(action: Callable[[], object], repeat: int) -> list[float]:
+def timed(
+    action: Callable[[], object], repeat: int, before: Callable[[], object] | None = None
+) -> list[float]:
+    """Time ``repeat`` calls of ``action``, each after an untimed call of ``before``."""
     samples = []
     for _ in range(repeat):
+        if before is not None:
+            before()
         start = time.perf_counter()
         action()
         samples.append((time.perf_counter() - start) * 1000)
@@ -134,7 +139,12 @@ def query_plans(app: Flask) -> None:
         by_slug = db.select(Article).where(Article.slug == "guide-500")
         dialect = db.engine.dialect.name
         explain = "EXPLAIN QUERY PLAN " if dialect == "sqlite" else "EXPLAIN "
-        for name, statement in (("topic listing", listing), ("slug lookup", by_slug)):
+        ids = topic_articles(topic).with_only_columns(Article.id)
+        counted = db.select(db.func.count()).select_from(ids.subquery())
+        deep = ids.limit(10).offset(8990)
+        statements = (("topic listing", listing), ("page count", counted),
+                      ("deep page's ids", deep), ("slug lookup", by_slug))  # fmt: skip
+        for name, statement in statements:
             compiled = statement.compile(db.engine, compile_kwargs={"literal_binds": True})
             plan = db.session.execute(text(explain + str(compiled))).all()
             print(f"\nPlan for the {name}:")
@@ -185,6 +195,10 @@ def main() -> None:
         def random_article() -> object:
             return get(f"/guide-{random.randrange(options.articles)}")()
 
+        def forget_pages() -> None:
+            with app.app_context():
+                invalidate([PAGES_SCOPE])
+
         def cold_feed() -> object:
             with app.app_context():
                 invalidate([SITE_SCOPE, PAGES_SCOPE, topic_scope(TOPIC)])
@@ -197,6 +211,10 @@ def main() -> None:
         last = get(f"/topics/{TOPIC}?page={last_page}")
         report(f"topic page {last_page} (the last)", timed(last, repeat), page)
         report("article by slug", timed(random_article, repeat), page)
+        # What the first reader after a publish waits for (issue 12, target 3).
+        first_page = get(f"/topics/{TOPIC}")
+        report("topic page 1, rebuilt", timed(first_page, repeat, before=forget_pages), page)
+        report(f"topic page {last_page}, rebuilt", timed(last, repeat, before=forget_pages), page)
         report("topic feed, rebuilt (cache invalidated)", timed(cold_feed, repeat), page)
         report("site feed, cached", timed(get("/feed.xml"), repeat), poll)
         conditional = get("/feed.xml", If_None_Match=etag)

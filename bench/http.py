@@ -1,11 +1,12 @@
 """Requests per second over HTTP: the blog under gunicorn beside a bare Flask app, with wrk.
 
 Usage: python -m bench.http [--articles 1000,100000] [--duration 10] [--warmup 3]
-           [--redis-url redis://127.0.0.1:6379/4] [--flaskr PATH] [--no-nginx]
+           [--redis-url redis://127.0.0.1:6379/4] [--no-peer] [--no-nginx]
 
 For each size a fresh SQLite database is filled, then gunicorn (2 sync workers) serves
-the blog, a bare Flask "Hello, World!" app and, given a checkout, flaskr; wrk -t2 -c32
-runs on every route after a warm-up, directly and through nginx when it is installed.
+the blog, a bare Flask "Hello, World!" app and a tutorial-style peer blog (bench/peer.py);
+wrk -t2 -c32 runs on every route after a warm-up, each right after the same run on the
+bare app, directly and through nginx when it is installed.
 """
 
 import argparse
@@ -13,12 +14,15 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from blog.extensions import db
 
 from .fill import TOPIC, build_app, fill
 from .servers import (
@@ -43,6 +47,12 @@ class Result:
     per_second: float
     p99_ms: float
     failures: int
+    # The yardstick measured just before this, on the same loaded machine.
+    baseline: float = float("nan")
+
+    @property
+    def ratio(self) -> float:
+        return self.per_second / self.baseline if self.baseline else float("nan")
 
 
 def wrk(url: str, *, seconds: int, etag: str | None = None) -> Result:
@@ -68,6 +78,17 @@ def measure(url: str, options: argparse.Namespace, etag: str | None = None) -> R
     """Warm up, then measure."""
     wrk(url, seconds=options.warmup, etag=etag)
     return wrk(url, seconds=options.duration, etag=etag)
+
+
+def measure_beside(
+    name: str, url: str, baseline_url: str, options: argparse.Namespace, etag: str | None = None
+) -> Result:
+    """Measure the yardstick, then ``url`` right after it: the machine is shared, and its
+    load changes from minute to minute, so only ratios taken side by side mean much."""
+    baseline = measure(baseline_url, options)
+    result = measure(url, options, etag=etag)
+    result.name, result.baseline = name, baseline.per_second
+    return result
 
 
 def routes(count: int) -> dict[str, str]:
@@ -104,25 +125,39 @@ def serving(target: str, env: dict[str, str], **kwargs) -> Iterator[tuple[int, i
         stop(process)
 
 
-def print_table(title: str, rows: list[Result], baseline: float) -> None:
+def print_table(title: str, rows: list[Result], yardstick: str = "bare") -> None:
     print(f"\n{title}")
-    print(f"| {'route':<36} | {'req/s':>8} | {'p99 ms':>7} | {'÷ bare':>6} | errors |")
-    print(f"|{'-' * 38}|{'-' * 10}:|{'-' * 9}:|{'-' * 8}:|-------:|")
+    print(f"| {'route':<36} | {'req/s':>8} | {'p99 ms':>7} | {yardstick + ' req/s':>12} | "
+          f"{'÷ ' + yardstick:>7} | errors |")  # fmt: skip
+    print(f"|{'-' * 38}|{'-' * 9}:|{'-' * 8}:|{'-' * 13}:|{'-' * 8}:|-------:|")
     for row in rows:
-        ratio = row.per_second / baseline if baseline else float("nan")
         print(f"| {row.name:<36} | {row.per_second:>8.0f} | {row.p99_ms:>7.1f} | "
-              f"{ratio:>6.2f} | {row.failures:>6} |")  # fmt: skip
+              f"{row.baseline:>12.0f} | {row.ratio:>7.2f} | {row.failures:>6} |")  # fmt: skip
 
 
-def run_blog(base: str, count: int, options: argparse.Namespace) -> list[Result]:
+def run_blog(base: str, count: int, baseline_url: str, options) -> list[Result]:
     etag = urllib.request.urlopen(f"{base}/feed.xml").headers["ETag"]
     results = []
     for name, path in routes(count).items():
         conditional = etag if "304" in name else None
-        result = measure(base + path, options, etag=conditional)
-        result.name = name
-        results.append(result)
+        results.append(measure_beside(name, base + path, baseline_url, options, conditional))
     return results
+
+
+def memory_line(master: int) -> str:
+    workers = worker_pids(master)
+    resident = ", ".join(f"{resident_mib(pid):.0f}" for pid in workers)
+    proportional = ", ".join(f"{proportional_mib(pid):.0f}" for pid in workers)
+    return f"worker memory, MiB: resident (VmRSS) {resident}; proportional (Pss) {proportional}"
+
+
+def proportional_mib(pid: int) -> float:
+    """Return a process's proportional share of memory (shared pages split among users)."""
+    rollup = Path(f"/proc/{pid}/smaps_rollup")
+    for line in rollup.read_text().splitlines() if rollup.exists() else []:
+        if line.startswith("Pss:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
 
 
 def run_size(count: int, options: argparse.Namespace) -> None:
@@ -130,69 +165,55 @@ def run_size(count: int, options: argparse.Namespace) -> None:
         app = build_app(None, folder)
         fill(app, count)
         database = app.config["SQLALCHEMY_DATABASE_URI"]
+        with app.app_context():
+            db.engine.dispose()
         print(f"\n=== {count:,} articles (SQLite) ===")
-        with serving("bench.hello:app", {}, health="/") as (port, _):
-            bare = measure(f"http://127.0.0.1:{port}/", options)
-        print(f"bare Flask hello: {bare.per_second:.0f} req/s, p99 {bare.p99_ms:.1f} ms")
-        peers = [run_flaskr(options)] if options.flaskr else []
-        if not options.flaskr:
-            print("flaskr: skipped (give --flaskr PATH to a checkout of Flask's examples/tutorial)")
-        caches = {"in-process cache": ""}
-        if options.redis_url:
-            caches["Redis cache"] = options.redis_url
-        for label, redis_url in caches.items():
-            with serving("wsgi:app", app_environment(database, redis_url)) as (port, master):
-                rows = run_blog(f"http://127.0.0.1:{port}", count, options) + peers
-                memory = ", ".join(f"{resident_mib(pid):.0f}" for pid in worker_pids(master))
-                print_table(f"{count:,} articles, {label}", rows, bare.per_second)
-                print(f"worker resident memory (VmRSS, MiB): {memory}")
-                if NGINX and not options.no_nginx and not redis_url:
-                    run_nginx(Path(folder), port, count, options, bare.per_second)
+        with serving("bench.hello:app", {}, health="/") as (hello_port, _):
+            bare = f"http://127.0.0.1:{hello_port}/"
+            peers = [] if options.no_peer else [run_peer(Path(folder), bare, options)]
+            caches = {"in-process cache": ""}
+            if options.redis_url:
+                caches["Redis cache"] = options.redis_url
+            for label, redis_url in caches.items():
+                with serving("wsgi:app", app_environment(database, redis_url)) as (port, master):
+                    rows = run_blog(f"http://127.0.0.1:{port}", count, bare, options) + peers
+                    print_table(f"{count:,} articles, {label}", rows)
+                    print(memory_line(master))
+                    if NGINX and not options.no_nginx and not redis_url:
+                        run_nginx(Path(folder), port, count, bare, options)
         if not NGINX:
             print("nginx: skipped (apt-get install nginx-light)")
 
 
-def run_nginx(folder: Path, app_port: int, count: int, options, baseline: float) -> None:
+def run_nginx(folder: Path, app_port: int, count: int, bare: str, options) -> None:
     # The same topic page as a plain file, for what "as fast as a static file" means.
     static = folder / "static"
+    shutil.rmtree(static, ignore_errors=True)
     shutil.copytree(ROOT / "blog" / "static", static)
     topic_page = urllib.request.urlopen(f"http://127.0.0.1:{app_port}/topics/{TOPIC}").read()
     (static / "topic.html").write_bytes(topic_page)
     port = free_port()
     nginx = start_nginx(folder / "nginx", listen=port, upstream=app_port, static_root=str(static))
+    base = f"http://127.0.0.1:{port}"
     try:
-        rows = run_blog(f"http://127.0.0.1:{port}", count, options)
-        file = measure(f"http://127.0.0.1:{port}/static/topic.html", options)
-        file.name = "nginx: topic page as a static file"
-        print_table(f"{count:,} articles, through nginx (1 s page cache)", [*rows, file], baseline)
+        # Through nginx the yardstick is nginx serving the same page as a file.
+        rows = run_blog(base, count, f"{base}/static/topic.html", options)
+        print_table(f"{count:,} articles, through nginx (1 s page cache)", rows, "file")
+        file = measure_beside("nginx: topic page as a file", f"{base}/static/topic.html", bare,
+                              options)  # fmt: skip
+        print_table("nginx serving the topic page as a file", [file])
     finally:
         stop(nginx)
 
 
-def run_flaskr(options: argparse.Namespace) -> Result:
-    """Serve a flaskr checkout with 20 posts and measure its index."""
-    checkout = Path(options.flaskr).resolve()
-    with tempfile.TemporaryDirectory() as folder:
-        flask = [shutil.which("flask") or "flask", "--app", "flaskr"]
-        env = {**os.environ, "FLASK_INSTANCE_PATH": folder}
-        subprocess.run([*flask, "init-db"], cwd=checkout, env=env, check=True)
-        database = next(Path(checkout, "instance").glob("*.sqlite"), None)
-        if database is not None:
-            _add_flaskr_posts(database)
-        with serving("flaskr:create_app()", {}, cwd=checkout, health="/") as (port, _):
-            result = measure(f"http://127.0.0.1:{port}/", options)
-    result.name = "peer: flaskr index (20 posts)"
-    return result
-
-
-def _add_flaskr_posts(database: Path) -> None:
-    import sqlite3
-
-    with sqlite3.connect(database) as connection:
-        connection.execute("INSERT INTO user (username, password) VALUES ('bench', 'x')")
-        connection.executemany(
-            "INSERT INTO post (author_id, title, body) VALUES (1, ?, ?)",
-            [(f"Post {n}", "Some text for the index.") for n in range(20)],
+def run_peer(folder: Path, bare: str, options: argparse.Namespace) -> Result:
+    """Serve the tutorial-shaped peer blog (bench/peer.py, 20 posts) and measure its index."""
+    environment = {"PEER_DATABASE": str(folder / "peer.sqlite3")}
+    subprocess.run([sys.executable, "-m", "bench.peer"], cwd=ROOT, env={**os.environ,
+                   **environment}, check=True)  # fmt: skip
+    with serving("bench.peer:app", environment, health="/") as (port, _):
+        return measure_beside(
+            "peer: tutorial-style blog index", f"http://127.0.0.1:{port}/", bare, options
         )
 
 
@@ -202,7 +223,7 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=10, help="seconds per route")
     parser.add_argument("--warmup", type=int, default=3, help="seconds before each measure")
     parser.add_argument("--redis-url", help="also measure with the cache in this Redis")
-    parser.add_argument("--flaskr", help="path to a flaskr checkout (Flask's examples/tutorial)")
+    parser.add_argument("--no-peer", action="store_true", help="skip the tutorial-style peer")
     parser.add_argument("--no-nginx", action="store_true", help="skip the runs through nginx")
     options = parser.parse_args()
     if WRK is None:

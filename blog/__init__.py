@@ -25,27 +25,35 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     else:
         app.config.from_mapping(test_config)
     config.complete_and_check(app)
-    # The client's address, scheme and host as the trusted proxies (if any) saw them.
+    # Cached answers replayed before the framework, then (outermost) the client's
+    # address, scheme and host as the trusted proxies (if any) saw them.
     from . import proxy
+    from .cache import front
 
+    front.init_app(app)
     proxy.init_app(app)
 
     # Extensions and the services behind them.
     from . import accounts, cache, login_limit, search_index, search_limit
     from .database import init_database
-    from .extensions import csrf, db, migrate
+    from .extensions import csrf, db
 
     init_database(app)
-    migrations = os.path.join(os.path.dirname(app.root_path), "migrations")
-    migrate.init_app(
-        app,
-        db,
-        directory=migrations,
-        render_as_batch=True,
-        compare_type=True,
-        # The search index lives outside the models (see blog.search_index).
-        include_object=search_index.include_object,
-    )
+    # Alembic weighs about 10 MB per process: loaded for commands (flask db ...), tests and
+    # scripts that pass their config, never by a server's workers, which only read.
+    if test_config is not None or config.running_a_command():
+        from flask_migrate import Migrate
+
+        migrations = os.path.join(os.path.dirname(app.root_path), "migrations")
+        Migrate(
+            app,
+            db,
+            directory=migrations,
+            render_as_batch=True,
+            compare_type=True,
+            # The search index lives outside the models (see blog.search_index).
+            include_object=search_index.include_object,
+        )
     csrf.init_app(app)
     accounts.init_app(app)
     login_limit.init_app(app)

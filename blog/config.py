@@ -80,6 +80,11 @@ class Defaults:
     REDIS_RETRY_SECONDS = 5
     # Without Redis, built pages and feeds are kept in each process, at most this many.
     CACHE_MEMORY_ENTRIES = 500
+    # With Redis, a process trusts a generation it read for this long before asking Redis
+    # again (its own invalidations apply at once): a change reaches readers served by other
+    # processes within this many seconds, and a cached page costs no round trip meanwhile.
+    # 0: ask on every request. Without Redis the database is read on every request.
+    CACHE_GENERATION_MEMO_SECONDS = 0.25
     # Retry-After of the 503 page readers get while the database is unreachable.
     UNAVAILABLE_RETRY_SECONDS = 30
 
@@ -133,7 +138,7 @@ def complete_and_check(app: Flask) -> None:
     no cookie, so it runs without ``SITE_URL`` or ``SECRET_KEY``.
     """
     config = app.config
-    relaxed = app.debug or app.testing or _running_a_command()
+    relaxed = app.debug or app.testing or running_a_command()
     if not config.get("SQLALCHEMY_DATABASE_URI"):
         os.makedirs(app.instance_path, exist_ok=True)
         path = os.path.join(app.instance_path, "blog.sqlite3")
@@ -197,6 +202,7 @@ def _proxy_count(value: object) -> int:
     return count
 
 
-def _running_a_command() -> bool:
+def running_a_command() -> bool:
+    """Return whether the app is being built for a ``flask`` command rather than a server."""
     # The flask command builds the app inside its click context; a server does not.
     return click.get_current_context(silent=True) is not None

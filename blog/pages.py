@@ -22,6 +22,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from . import queries
 from .cache import PAGES_SCOPE, CachedEntry, etag_for, site_cache
+from .cache.front import offer
 from .clock import clock_of
 from .presentation import site_url
 
@@ -66,7 +67,8 @@ def _is_anonymous_reader() -> bool:
 
 def _cached_response(view: PageView, kwargs: dict[str, Any]) -> BaseResponse:
     cache = site_cache()
-    lookup = cache.lookup(PAGES_SCOPE, _variant())
+    variant = _variant()
+    lookup = cache.lookup(PAGES_SCOPE, variant)
     entry = lookup.entry
     if entry is None:
         built = view(**kwargs)
@@ -74,6 +76,8 @@ def _cached_response(view: PageView, kwargs: dict[str, Any]) -> BaseResponse:
             return built  # a redirect: not worth keeping
         entry = _entry(built)
         cache.keep(lookup, entry)
+    # The next anonymous reader of this URL may be answered before the framework.
+    offer(PAGES_SCOPE, variant, entry)
     response = _response(entry)
     response.cache_control.public = True
     response.cache_control.max_age = current_app.config["PAGE_MAX_AGE"]

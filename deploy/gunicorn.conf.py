@@ -2,7 +2,7 @@
 
 Every value can be changed from the environment, so one file serves every machine:
 GUNICORN_BIND, WEB_CONCURRENCY (an exact worker count), GUNICORN_MAX_WORKERS,
-GUNICORN_TIMEOUT.
+GUNICORN_TIMEOUT, GUNICORN_MAX_REQUESTS (0: never recycle a worker).
 """
 
 import multiprocessing
@@ -28,9 +28,11 @@ graceful_timeout = 20
 # nginx keeps connections to clients; to gunicorn each request is a short connection.
 keepalive = 2
 
-# Recycle workers now and then, at different moments, so slow leaks cannot grow.
-max_requests = 10_000
-max_requests_jitter = 1_000
+# Recycle workers now and then, at different moments, so slow leaks cannot grow. Not
+# often: a new worker spends over a second importing the app, and a cached page takes
+# well under a millisecond, so at 10,000 a busy worker restarted every few seconds.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "200000"))
+max_requests_jitter = max_requests // 10
 
 # Logs go to the service manager (journald) through stderr.
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None

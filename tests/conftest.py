@@ -80,6 +80,8 @@ def app_config(backend: str, tmp_path, request: pytest.FixtureRequest) -> dict:
         "SECRET_KEY": "test secret",
         "SITE_URL": SITE_URL,
         "SERVER_NAME": None,
+        # Tests stand for several processes in one: each must see another's change at once.
+        "CACHE_GENERATION_MEMO_SECONDS": 0,
     }
     if backend == "postgresql":
         request.getfixturevalue("postgresql_tables")

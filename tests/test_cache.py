@@ -8,7 +8,7 @@ from flask import Flask
 
 from blog.cache import CachedEntry, SiteCache, site_cache
 from blog.cache.entries import MemoryEntries, RedisEntries
-from blog.cache.generations import DatabaseGenerations, RedisGenerations
+from blog.cache.generations import DatabaseGenerations, RedisGenerations, RememberedGenerations
 from blog.cache.redis_link import RedisLink, redis_client
 from blog.clock import system_now
 from blog.extensions import db
@@ -174,3 +174,29 @@ def test_every_worker_stops_serving_an_article_deleted_or_unpublished_in_another
     assert "Doomed guide" not in polled
     assert "Hidden guide" not in polled
     assert kept.title in polled
+
+
+class Seconds:
+    """A monotonic clock that moves only when a test says so."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@requires_redis
+def test_a_remembered_generation_shows_another_process_change_within_its_time():
+    prefix, seconds = f"test:{uuid.uuid4()}", Seconds()
+    here = RememberedGenerations(RedisGenerations(redis_link(), prefix), 0.25, clock=seconds)
+    elsewhere = RedisGenerations(redis_link(), prefix)
+    assert here.current("pages") == 0
+    elsewhere.bump(["pages"])
+    seconds.now += 0.2
+    assert here.current("pages") == 0  # trusted a little longer
+    seconds.now += 0.06
+    assert here.current("pages") == 1
+    here.bump(["pages"])  # its own change: at once
+    assert here.current("pages") == 2
+    assert elsewhere.current("pages") == 2

@@ -22,7 +22,13 @@ from flask import Flask, current_app
 
 from ..clock import clock_of
 from .entries import CachedEntry, EntryStore, MemoryEntries, RedisEntries, etag_for
-from .generations import DatabaseGenerations, GenerationStore, RedisGenerations
+from .front import lookup_made, offer
+from .generations import (
+    DatabaseGenerations,
+    GenerationStore,
+    RedisGenerations,
+    RememberedGenerations,
+)
 from .redis_link import CacheUnavailable, RedisLink, redis_client
 
 __all__ = [
@@ -75,6 +81,9 @@ class SiteCache:
 
     def lookup(self, scope: str, variant: str) -> Lookup:
         """Return the entry cached for ``scope`` and ``variant`` now, if there is one."""
+        made = lookup_made(scope, variant)
+        if made is not None:
+            return made
         try:
             generation = self.generations.current(scope)
             entry = self.entries.get((scope, generation, variant))
@@ -100,10 +109,12 @@ class SiteCache:
     ) -> CachedEntry:
         """Return the cached entry for ``scope`` and ``variant``, building it on a miss."""
         lookup = self.lookup(scope, variant)
-        if lookup.entry is not None:
-            return lookup.entry
-        entry = build()
-        self.keep(lookup, entry)
+        entry = lookup.entry
+        if entry is None:
+            entry = build()
+            self.keep(lookup, entry)
+        # Served as it is: the front may answer the same request with it next time.
+        offer(scope, variant, entry)
         return entry
 
     def invalidate(self, scopes: Iterable[str]) -> None:
@@ -122,7 +133,12 @@ def init_app(app: Flask) -> None:
         retry_after = timedelta(seconds=config["REDIS_RETRY_SECONDS"])
         link = RedisLink(client, clock=clock, retry_after=retry_after)
         generations = RedisGenerations(link, prefix=config["CACHE_PREFIX"])
-        entries = RedisEntries(link, prefix=config["CACHE_PREFIX"])
+        if config["CACHE_GENERATION_MEMO_SECONDS"] > 0:
+            generations = RememberedGenerations(
+                generations, config["CACHE_GENERATION_MEMO_SECONDS"]
+            )
+        local = MemoryEntries(config["CACHE_MEMORY_ENTRIES"])
+        entries = RedisEntries(link, prefix=config["CACHE_PREFIX"], local=local)
     else:
         from ..extensions import db
 

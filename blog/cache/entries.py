@@ -12,7 +12,7 @@ import json
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Protocol
 
 from .redis_link import RedisLink
@@ -102,24 +102,39 @@ class MemoryEntries:
 
 
 class RedisEntries:
-    """Entries in Redis, shared by every process; each expires after a day at most."""
+    """Entries in Redis, shared by every process; each expires after a day at most.
+
+    With ``local``, entries read or written here are also kept in this process: an
+    entry's key names its generation, so a copy can never be of the wrong one, and a
+    hit then costs no round trip and no decoding.
+    """
 
     # A safety net only: generations, not expiry, are what keep entries fresh.
     ENTRY_SECONDS = 24 * 60 * 60
 
-    def __init__(self, link: RedisLink, prefix: str) -> None:
+    def __init__(self, link: RedisLink, prefix: str, local: MemoryEntries | None = None) -> None:
         self._link = link
         self._prefix = prefix
+        self._local = local
 
     def _key(self, key: EntryKey) -> str:
         scope, generation, variant = key
         return f"{self._prefix}:entry:{scope}:{generation}:{variant}"
 
     def get(self, key: EntryKey) -> CachedEntry | None:
+        if self._local is not None and (kept := self._local.get(key)) is not None:
+            return kept
         stored = self._link.run(lambda client: client.get(self._key(key)))
-        return CachedEntry.from_json(stored) if stored is not None else None
+        if stored is None:
+            return None
+        entry = CachedEntry.from_json(stored)
+        if self._local is not None:
+            self._local.put(key, entry, datetime.now(UTC))
+        return entry
 
     def put(self, key: EntryKey, entry: CachedEntry, now: datetime) -> None:
+        if self._local is not None:
+            self._local.put(key, entry, now)
         seconds = self.ENTRY_SECONDS
         if entry.expires_at is not None:
             seconds = min(seconds, int((entry.expires_at - now).total_seconds()))

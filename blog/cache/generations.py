@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 import weakref
 from collections.abc import Callable, Iterable
 from typing import Any, Protocol
@@ -158,3 +159,39 @@ class RedisGenerations:
             return
         with self._lock:
             self._missed -= set(scopes)
+
+
+class RememberedGenerations:
+    """Generations from a shared store, each trusted in this process for ``seconds``.
+
+    What this process bumps it forgets at once, so its own changes show on its next
+    request; another process's change shows here within ``seconds``. An entry built
+    while a remembered generation is out of date is stored under that old generation,
+    which no process reads once it has asked again: nothing stale outlives the memo.
+    """
+
+    def __init__(
+        self,
+        store: GenerationStore,
+        seconds: float,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._store = store
+        self._seconds = seconds
+        self._clock = clock
+        self._known: dict[str, tuple[int, float]] = {}
+
+    def current(self, scope: str) -> int:
+        now = self._clock()
+        known = self._known.get(scope)
+        if known is not None and now < known[1]:
+            return known[0]
+        generation = self._store.current(scope)
+        self._known[scope] = (generation, now + self._seconds)
+        return generation
+
+    def bump(self, scopes: Iterable[str]) -> None:
+        scopes = list(scopes)
+        self._store.bump(scopes)
+        for scope in scopes:
+            self._known.pop(scope, None)

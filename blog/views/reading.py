@@ -20,6 +20,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from .. import clock, glossary, notices, queries
 from ..accounts import normalise_username
+from ..cache.front import constant_answer
 from ..content.terms import MarkedHtml
 from ..models import Article, Author
 from ..pages import Page, public_page
@@ -167,5 +168,6 @@ def profile(username: str) -> Page:
 
 
 @bp.get("/healthz")
+@constant_answer
 def healthz() -> Response:
     return Response("ok\n", mimetype="text/plain")
