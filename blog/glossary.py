@@ -25,6 +25,11 @@ def terms_a_to_z() -> list[GlossaryTerm]:
     return list(db.session.scalars(select(GlossaryTerm).order_by(func.lower(GlossaryTerm.term))))
 
 
+def has_terms() -> bool:
+    """Whether the glossary has any term: an empty one is left out of the sitemap."""
+    return db.session.scalar(select(GlossaryTerm.id).limit(1)) is not None
+
+
 def synonym_groups() -> list[list[str]]:
     """Each term's names (the term first, then its synonyms): words search treats as one.
 

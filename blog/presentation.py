@@ -1,12 +1,10 @@
 """What templates share: date formatting, site details and feed links."""
 
 import difflib
-import json
 from datetime import datetime
 from typing import Any
 
 from flask import Flask, current_app, request
-from markupsafe import Markup
 
 from . import clock
 from .config import site_url_missing
@@ -71,15 +69,6 @@ def absolute_url(path: str) -> str:
 
 # In a <script> element, "</script>" or "<!--" in a string would end or change it:
 # JSON allows writing those characters as escapes, which mean the same data.
-_SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
-
-
-def json_ld(data: dict[str, Any]) -> Markup:
-    """Return ``data`` as JSON safe to place inside <script type="application/ld+json">."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
-    return Markup(text.translate(_SCRIPT_SAFE))
-
-
 def init_app(app: Flask) -> None:
     app.add_template_filter(long_date)
     app.add_template_filter(site_datetime)

@@ -1,4 +1,4 @@
-"""Machine-readable descriptions of pages: schema.org JSON-LD for articles.
+"""Machine-readable descriptions of pages: schema.org JSON-LD for articles and the glossary.
 
 Built from the same article the page shows, so search engines and the reader
 see one set of facts. The JSON goes inside a ``<script type="application/ld+json">``,
@@ -16,7 +16,7 @@ from typing import Any
 from markupsafe import Markup
 
 from .content.footnotes import SECTION_CLASS
-from .models import Article, Author
+from .models import Article, Author, GlossaryTerm
 from .presentation import iso_site_date
 
 # Characters that could end the script element or start markup inside it, and the
@@ -152,3 +152,26 @@ class _ReferencesReader(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self._text is not None:
             self._text.append(data)
+
+
+def defined_term_set(terms: list[GlossaryTerm], url: str) -> dict[str, Any]:
+    """Describe the glossary at ``url``: a schema.org DefinedTermSet of every term."""
+    return {
+        "@context": "https://schema.org",
+        "@type": "DefinedTermSet",
+        "@id": url,
+        "url": url,
+        "name": "Glossary",
+        "hasDefinedTerm": [
+            {
+                "@type": "DefinedTerm",
+                "@id": f"{url}#{term.slug}",
+                "url": f"{url}#{term.slug}",
+                "name": term.term,
+                **({"alternateName": term.names[1:]} if len(term.names) > 1 else {}),
+                "description": term.definition,
+                "inDefinedTermSet": url,
+            }
+            for term in terms
+        ],
+    }

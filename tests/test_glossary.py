@@ -299,6 +299,12 @@ def test_the_glossary_is_linked_from_every_page_and_is_a_cached_public_page(clie
     assert again.status_code == 304
 
 
+def test_the_sitemap_lists_the_glossary_once_it_has_a_term(client, add_term):
+    assert "/glossary</loc>" not in client.get("/sitemap.xml").text
+    add_term("Tyramine", "A substance in aged foods.")
+    assert f"<loc>{SITE_URL}/glossary</loc>" in client.get("/sitemap.xml").text
+
+
 def test_an_empty_glossary_says_so(client):
     page = client.get("/glossary").get_data(as_text=True)
     assert "The glossary has no words yet." in page

@@ -11,7 +11,7 @@ from flask import Blueprint, Response, current_app, redirect, render_template, r
 from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response as BaseResponse
 
-from .. import library, notices, queries
+from .. import glossary, library, notices, queries
 from ..cache import SITE_SCOPE, CachedEntry, etag_for, site_cache, topic_scope
 from ..content.images import MIME_TYPES
 from ..feeds import (
@@ -154,6 +154,7 @@ def sitemap() -> Page:
         topics=queries.listed_topics(),
         articles=queries.sitemap_articles(SITEMAP_LIMIT),
         people=queries.sitemap_people(),
+        glossary_listed=glossary.has_terms(),
     )
     changed_at = queries.listing_changed_at()
     return Page(body, changed_at=changed_at, content_type="application/xml; charset=utf-8")

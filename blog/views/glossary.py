@@ -13,8 +13,9 @@ from ..forms import GlossaryTermForm
 from ..glossary_editing import GlossaryConflict
 from ..models import GlossaryTerm
 from ..pages import Page, public_page
-from ..presentation import absolute_url, json_ld
+from ..presentation import absolute_url
 from ..rules import InvalidInput
+from ..structured_data import defined_term_set, script_json
 
 bp = Blueprint("glossary", __name__)
 
@@ -26,33 +27,11 @@ def glossary_page() -> Page:
     body = render_template(
         "glossary/glossary.html",
         letters=glossary.by_letter(terms),
-        structured_data=json_ld(_defined_term_set(terms)),
+        structured_data=script_json(
+            defined_term_set(terms, absolute_url(url_for("glossary.glossary_page")))
+        ),
     )
     return Page(body)
-
-
-def _defined_term_set(terms: list[GlossaryTerm]) -> dict[str, Any]:
-    """Describe the glossary for search engines: a schema.org DefinedTermSet of every term."""
-    url = absolute_url(url_for("glossary.glossary_page"))
-    return {
-        "@context": "https://schema.org",
-        "@type": "DefinedTermSet",
-        "@id": url,
-        "url": url,
-        "name": "Glossary",
-        "hasDefinedTerm": [
-            {
-                "@type": "DefinedTerm",
-                "@id": f"{url}#{term.slug}",
-                "url": f"{url}#{term.slug}",
-                "name": term.term,
-                **({"alternateName": term.names[1:]} if len(term.names) > 1 else {}),
-                "description": term.definition,
-                "inDefinedTermSet": url,
-            }
-            for term in terms
-        ],
-    }
 
 
 def editors_only(view: Callable[..., Any]) -> Callable[..., Any]:
