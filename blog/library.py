@@ -157,14 +157,16 @@ def media_or_none(media_id: int) -> Media | None:
 
 
 def articles_using(media: Media) -> list[Article]:
-    """Return the published or scheduled articles that show ``media``, as lead image or in text."""
+    """Return the published or scheduled articles that show ``media``, as lead image or in text.
+
+    Deleted ones too: an editor's restore brings one back published, with its text as it was.
+    """
     in_text = Article.body_html.contains(f"/media/{media.hash}-", autoescape=True)
     return list(
         db.session.scalars(
             select(Article)
             .where(
                 Article.status == PUBLISHED,
-                Article.deleted_at.is_(None),
                 or_(Article.lead_image_id == media.id, in_text),
             )
             .order_by(Article.title)
@@ -193,8 +195,8 @@ class InUse(Exception):
 def delete(media: Media) -> None:
     """Delete ``media`` and its files; its URLs answer 404 from now on.
 
-    Refused (InUse) while a published or scheduled article, or a topic's intro,
-    shows it. Drafts that chose it as their lead image lose that choice (the
+    Refused (InUse) while a published or scheduled article (even a deleted one, which
+    a restore brings back), or a topic's intro, shows it. Drafts that chose it as their lead image lose that choice (the
     column is set to NULL).
     """
     articles, topics = articles_using(media), topics_using(media)

@@ -418,6 +418,29 @@ def test_deleting_an_unused_image_makes_its_urls_404_and_drops_cached_pages(
         assert cache.site_cache().generations.current(cache.PAGES_SCOPE) > before
 
 
+def test_an_image_a_deleted_published_article_shows_cannot_be_deleted_so_a_restore_shows_it(
+    client, app, auth, make_author, topic
+):
+    # Restoring a deleted article brings it back published, with the text it had:
+    # had the image gone meanwhile, readers would get a broken image.
+    make_author("ed", editor=True)
+    auth.login("ed")
+    upload(client, photo((800, 600)))
+    media = only_media(app)
+    write(client, topic, title="Shows it", body=f"![x](/media/{media.hash}-800.jpg)")
+    token = csrf_token(client.get("/manage/images").text)
+    assert client.post("/shows-it/delete", data={"csrf_token": token}).status_code == 302
+    refused = client.post(f"/manage/images/{media.id}/delete", data={"csrf_token": token})
+    assert refused.status_code == 409
+    assert "“Shows it”, a deleted article an editor can restore" in refused.text
+    assert client.post("/shows-it/undelete", data={"csrf_token": token}).status_code == 302
+    auth.logout()
+    page = client.get("/shows-it").text
+    assert media_urls(page)
+    for url in media_urls(page):
+        assert client.get(url).status_code == 200, url
+
+
 def test_only_the_uploader_or_an_editor_may_delete(client, app, auth, make_author, topic):
     make_author("ada", name="Ada Lovelace")
     make_author("bob")
