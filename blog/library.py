@@ -196,8 +196,8 @@ def delete(media: Media) -> None:
     """Delete ``media`` and its files; its URLs answer 404 from now on.
 
     Refused (InUse) while a published or scheduled article (even a deleted one, which
-    a restore brings back), or a topic's intro, shows it. Drafts that chose it as their lead image lose that choice (the
-    column is set to NULL).
+    a restore brings back), or a topic's intro, shows it. Drafts that chose it as
+    their lead image lose that choice (the column is set to NULL).
     """
     articles, topics = articles_using(media), topics_using(media)
     if articles or topics:
