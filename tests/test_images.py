@@ -441,6 +441,31 @@ def test_an_image_a_deleted_published_article_shows_cannot_be_deleted_so_a_resto
         assert client.get(url).status_code == 200, url
 
 
+def test_a_text_placing_a_deleted_image_is_not_published_with_a_broken_image(
+    client, app, logged_in, topic
+):
+    # A draft may keep the image after it is deleted; readers must never get a broken one.
+    upload(client, photo((800, 600)))
+    media = only_media(app)
+    body = f"Before.\n\n![A label](/media/{media.hash}-800.jpg)"
+    write(client, topic, title="A draft", body=body, publish="", save_draft="Save draft")
+    token = csrf_token(client.get("/manage/images").text)
+    assert (
+        client.post(f"/manage/images/{media.id}/delete", data={"csrf_token": token}).status_code
+        == 302
+    )
+    refused = submit(
+        client,
+        "/a-draft/edit",
+        {"title": "A draft", "summary": "What to look for.", "body": body,
+         "topic": str(topic.id), "slug": "a-draft", "lead_image": "", "publish": "Publish"},
+    )  # fmt: skip
+    assert refused.status_code == 400
+    assert "no longer in the library" in refused.text
+    assert f"/media/{media.hash}-800.jpg" in refused.text  # the text is kept in the form
+    assert client.get("/a-draft").status_code == 404
+
+
 def test_only_the_uploader_or_an_editor_may_delete(client, app, auth, make_author, topic):
     make_author("ada", name="Ada Lovelace")
     make_author("bob")
