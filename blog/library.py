@@ -22,7 +22,17 @@ from . import cache, clock
 from .content import LibraryImage
 from .extensions import db
 from .media import ImageRefused, content_hash, prepare, variant_widths
-from .models import PUBLISHED, Article, ArticleRevision, Author, Media, MediaVariant, Topic
+from .models import (
+    PUBLISHED,
+    Article,
+    ArticleRevision,
+    Author,
+    GlossaryTerm,
+    Media,
+    MediaVariant,
+    SiteSetting,
+    Topic,
+)
 from .rules import MAX_ALT_TEXT_LENGTH, InvalidInput
 
 _TAG_START = re.compile(r"<\s*[a-zA-Z!/?]")
@@ -184,24 +194,61 @@ def topics_using(media: Media) -> list[Topic]:
     )
 
 
+def other_places_using(media: Media) -> list[str]:
+    """Name the profiles, glossary entries and notices whose Markdown places ``media``."""
+    from .notices import KINDS  # notices needs publishing, which needs this module
+
+    shown = f"/media/{media.hash}-"
+    places = [
+        f"the profile of {author.display_name}"
+        for author in db.session.scalars(
+            select(Author)
+            .where(Author.bio_html.contains(shown, autoescape=True))
+            .order_by(Author.display_name)
+        )
+    ]
+    places += [
+        f"the glossary entry “{term.term}”"
+        for term in db.session.scalars(
+            select(GlossaryTerm)
+            .where(GlossaryTerm.explanation_html.contains(shown, autoescape=True))
+            .order_by(GlossaryTerm.term)
+        )
+    ]
+    labels = {kind.key: kind.label.lower() for kind in KINDS}
+    places += [
+        f"the {labels.get(setting.key, setting.key)}"
+        for setting in db.session.scalars(
+            select(SiteSetting)
+            .where(SiteSetting.html.contains(shown, autoescape=True))
+            .order_by(SiteSetting.key)
+        )
+    ]
+    return places
+
+
 @dataclass
 class InUse(Exception):
     """An image that readers are shown cannot be deleted; these show it."""
 
     articles: list[Article]
     topics: list[Topic]
+    # Profiles, glossary entries and notices, as readers would name them.
+    elsewhere: list[str]
 
 
 def delete(media: Media) -> None:
     """Delete ``media`` and its files; its URLs answer 404 from now on.
 
     Refused (InUse) while a published or scheduled article (even a deleted one, which
-    a restore brings back), or a topic's intro, shows it. Drafts that chose it as
-    their lead image lose that choice (the column is set to NULL).
+    a restore brings back), a topic's intro, a profile, a glossary entry or a notice
+    shows it. Drafts that chose it as their lead image lose that choice (the column
+    is set to NULL).
     """
     articles, topics = articles_using(media), topics_using(media)
-    if articles or topics:
-        raise InUse(articles, topics)
+    elsewhere = other_places_using(media)
+    if articles or topics or elsewhere:
+        raise InUse(articles, topics, elsewhere)
     for table in (Article, ArticleRevision):
         db.session.execute(
             update(table).where(table.lead_image_id == media.id).values(lead_image_id=None)

@@ -9,11 +9,11 @@ import pytest
 from PIL import Image
 from sqlalchemy import select
 
-from blog import cache
+from blog import accounts, cache
 from blog.content import render_markdown
 from blog.content.cleaning import clean_html
 from blog.extensions import db
-from blog.models import Article, Media
+from blog.models import Article, Author, Media
 from blog.rules import MAX_IMAGE_UPLOAD_BYTES, MAX_LIBRARY_IMAGES_PER_TEXT, InvalidInput
 from tests.forms import csrf_token, submit
 from tests.helpers import SITE_URL
@@ -464,6 +464,25 @@ def test_a_text_placing_a_deleted_image_is_not_published_with_a_broken_image(
     assert "no longer in the library" in refused.text
     assert f"/media/{media.hash}-800.jpg" in refused.text  # the text is kept in the form
     assert client.get("/a-draft").status_code == 404
+
+
+def test_an_image_a_profile_shows_cannot_be_deleted_and_says_where(client, app, logged_in):
+    # The library offers Markdown to paste, and a bio takes Markdown: a reader of the
+    # profile must not be left with a broken image.
+    upload(client, photo((800, 600)))
+    media = only_media(app)
+    with app.app_context():
+        ada = db.session.get_one(Author, logged_in.id)
+        bio = f"I write guides.\n\n![Ada at her desk](/media/{media.hash}-800.jpg)"
+        accounts.save_profile(ada, accounts.ProfileInput("Ada Lovelace", bio_markdown=bio), by=ada)
+    token = csrf_token(client.get("/manage/images").text)
+    refused = client.post(f"/manage/images/{media.id}/delete", data={"csrf_token": token})
+    assert refused.status_code == 409
+    assert "the profile of Ada Lovelace" in refused.text
+    page = client.get("/authors/ada").text
+    assert media_urls(page)
+    for url in media_urls(page):
+        assert client.get(url).status_code == 200, url
 
 
 def test_only_the_uploader_or_an_editor_may_delete(client, app, auth, make_author, topic):
