@@ -192,6 +192,15 @@ def test_a_bad_file_is_refused_with_a_clear_message_and_nothing_is_stored(
     assert stored(app) == (0, 0)
 
 
+def test_a_very_tall_image_is_refused_with_a_clear_message(client, app, logged_in):
+    # A long infographic: under the pixel limit, but taller than a WebP file can be.
+    response = upload(client, png((600, 20_000)))
+    assert response.status_code == 400
+    assert "too tall for its width (600 × 20,000 pixels)" in response.text
+    assert 'value="A gradient from black to white with a red corner"' in response.text
+    assert stored(app) == (0, 0)
+
+
 def test_the_upload_limit_is_10_mb_there_and_3_mb_everywhere_else(client, app, logged_in, topic):
     just_under = photo((400, 300)) + b"\0" * (MAX_IMAGE_UPLOAD_BYTES - 400_000)
     assert len(just_under) > 3 * 1024 * 1024
