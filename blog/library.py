@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 
 from . import cache, clock
 from .content import LibraryImage
+from .content.images import MEDIA_URL
 from .extensions import db
 from .media import ImageRefused, content_hash, prepare, variant_widths
 from .models import (
@@ -58,6 +59,26 @@ def resolve(hashes: Iterable[str]) -> dict[str, LibraryImage]:
         return {}
     found = db.session.scalars(select(Media).where(Media.hash.in_(wanted)))
     return {media.hash: library_image(media) for media in found}
+
+
+_PLACED_LIBRARY_IMAGE = re.compile(r'<img [^>]*src="(/media/[^"]+)"')
+
+
+def missing_image_problem(clean_html: str) -> str | None:
+    """Say why ``clean_html`` cannot be shown: it places an image no longer in the library."""
+    placed = {
+        url: found["hash"]
+        for url in _PLACED_LIBRARY_IMAGE.findall(clean_html)
+        if (found := MEDIA_URL.fullmatch(url))
+    }
+    present = resolve(placed.values())
+    gone = sorted(url for url, hash_ in placed.items() if hash_ not in present)
+    if not gone:
+        return None
+    return (
+        f"This text places an image that is no longer in the library ({gone[0]}). "
+        "Upload it again and paste its new Markdown, or take it out."
+    )
 
 
 def normalised_alt_text(text: str) -> str:

@@ -21,7 +21,6 @@ from sqlalchemy.exc import IntegrityError
 
 from . import cache, clock, library, queries, search_index
 from .content import render_markdown
-from .content.images import MEDIA_URL
 from .extensions import db
 from .models import (
     DRAFT,
@@ -229,14 +228,9 @@ def save_article(
     # Rendered before anything changes: a body with too much markup is refused
     # here, and pending changes are refused now, not when someone publishes them.
     body_html = render_markdown(data.body_markdown, images=library.resolve)
-    if publish and (gone := _images_not_in_library(body_html)):
+    if publish and (problem := library.missing_image_problem(body_html)):
         # Deleted from the library since the text was written: readers would see it broken.
-        raise InvalidInput(
-            {
-                "body_markdown": f"This text places an image that is no longer in the library "
-                f"({gone[0]}). Upload it again and paste its new Markdown, or take it out."
-            }
-        )
+        raise InvalidInput({"body_markdown": problem})
     if article is not None and not publish and article.is_visible_at(now):
         return _save_pending(article, data, by=by, now=now, material_update=material_update)
 
@@ -269,20 +263,6 @@ def save_article(
         stamp=was_visible or article.is_visible_at(now),
     )
     return article
-
-
-_PLACED_LIBRARY_IMAGE = re.compile(r'<img [^>]*src="(/media/[^"]+)"')
-
-
-def _images_not_in_library(body_html: str) -> list[str]:
-    """Return the library addresses ``body_html`` shows as images that the library lacks."""
-    placed = {
-        url: found["hash"]
-        for url in _PLACED_LIBRARY_IMAGE.findall(body_html)
-        if (found := MEDIA_URL.fullmatch(url))
-    }
-    present = library.resolve(placed.values())
-    return sorted(url for url, hash_ in placed.items() if hash_ not in present)
 
 
 def _apply_text(article: Article, data: ArticleInput, topic: Topic, body_html: str) -> None:

@@ -615,3 +615,33 @@ def test_an_image_in_a_topic_intro_cannot_be_deleted(client, app, logged_in, top
     assert refused.status_code == 409
     assert "the introduction of the topic" in refused.text
     assert stored(app) == (1, 4)
+
+
+def test_a_topic_intro_placing_a_deleted_image_is_refused_and_the_topic_unchanged(
+    client, app, logged_in, topic
+):
+    from blog.topics import TopicInput, save_topic
+
+    upload(client, photo((800, 600)))
+    media = only_media(app)
+    token = csrf_token(client.get("/manage/images").text)
+    assert (
+        client.post(f"/manage/images/{media.id}/delete", data={"csrf_token": token}).status_code
+        == 302
+    )
+    with app.app_context():
+        from blog.models import Topic
+
+        saved = db.session.get_one(Topic, topic.id)
+        intro = f"Start here.\n\n![A map](/media/{media.hash}-800.jpg)"
+        with pytest.raises(InvalidInput) as refused:
+            save_topic(
+                saved,
+                TopicInput(saved.title, "", intro, "a-new-address"),
+                by=db.session.scalars(select(Author)).one(),
+            )
+        assert "no longer in the library" in refused.value.errors["intro_markdown"]
+        db.session.rollback()
+    page = client.get(f"/topics/{TOPIC}")
+    assert page.status_code == 200
+    assert f"/media/{media.hash}" not in page.text
