@@ -645,3 +645,27 @@ def test_a_topic_intro_placing_a_deleted_image_is_refused_and_the_topic_unchange
     page = client.get(f"/topics/{TOPIC}")
     assert page.status_code == 200
     assert f"/media/{media.hash}" not in page.text
+
+
+def test_the_refusal_names_no_other_authors_deleted_title(client, app, auth, make_author, topic):
+    from blog.publishing import ArticleInput, delete, save_article
+
+    make_author("ada", name="Ada Lovelace")
+    bob = make_author("bob", name="Bob")
+    auth.login("ada")
+    upload(client, photo((800, 600)))
+    media = only_media(app)
+    with app.app_context():
+        by = db.session.get_one(Author, bob.id)
+        article = save_article(
+            None,
+            ArticleInput("Bob's withdrawn guide", "", "Text.", topic.id, lead_image_id=media.id),
+            by=by,
+            publish=True,
+        )
+        delete(article, by=by)
+    token = csrf_token(client.get("/manage/images").text)
+    refused = client.post(f"/manage/images/{media.id}/delete", data={"csrf_token": token})
+    assert refused.status_code == 409
+    assert "withdrawn guide" not in refused.text
+    assert "a deleted article by another author, which an editor can restore" in refused.text
