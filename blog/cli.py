@@ -97,6 +97,16 @@ def restore_command(path: Path, yes: bool) -> None:
         click.echo(restore(path))
     except BackupError as error:
         raise click.ClickException(str(error)) from error
+    # Pages and feeds cached in Redis outlive the app servers: drop them all, so readers
+    # get the restored site, not what it was before.
+    from sqlalchemy import select
+
+    from . import cache
+    from .extensions import db
+    from .models import Topic
+
+    slugs = db.session.scalars(select(Topic.slug)).all()
+    cache.invalidate([cache.SITE_SCOPE, cache.PAGES_SCOPE, *map(cache.topic_scope, slugs)])
 
 
 def init_app(app: Flask) -> None:

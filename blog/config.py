@@ -80,6 +80,9 @@ class Defaults:
     REDIS_RETRY_SECONDS = 5
     # Without Redis, built pages and feeds are kept in each process, at most this many.
     CACHE_MEMORY_ENTRIES = 500
+    # The answers each process replays before the framework (blog.cache.front) hold at
+    # most this many bytes of bodies, as well as at most CACHE_MEMORY_ENTRIES answers.
+    CACHE_FRONT_BYTES = 64 * 1024 * 1024
     # With Redis, a process trusts a generation it read for this long before asking Redis
     # again (its own invalidations apply at once): a change reaches readers served by other
     # processes within this many seconds, and a cached page costs no round trip meanwhile.

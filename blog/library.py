@@ -20,9 +20,20 @@ from sqlalchemy.exc import IntegrityError
 
 from . import cache, clock
 from .content import LibraryImage
+from .content.images import MEDIA_URL
 from .extensions import db
 from .media import ImageRefused, content_hash, prepare, variant_widths
-from .models import PUBLISHED, Article, ArticleRevision, Author, Media, MediaVariant, Topic
+from .models import (
+    PUBLISHED,
+    Article,
+    ArticleRevision,
+    Author,
+    GlossaryTerm,
+    Media,
+    MediaVariant,
+    SiteSetting,
+    Topic,
+)
 from .rules import MAX_ALT_TEXT_LENGTH, InvalidInput
 
 _TAG_START = re.compile(r"<\s*[a-zA-Z!/?]")
@@ -48,6 +59,26 @@ def resolve(hashes: Iterable[str]) -> dict[str, LibraryImage]:
         return {}
     found = db.session.scalars(select(Media).where(Media.hash.in_(wanted)))
     return {media.hash: library_image(media) for media in found}
+
+
+_PLACED_LIBRARY_IMAGE = re.compile(r'<img [^>]*src="(/media/[^"]+)"')
+
+
+def missing_image_problem(clean_html: str) -> str | None:
+    """Say why ``clean_html`` cannot be shown: it places an image no longer in the library."""
+    placed = {
+        url: found["hash"]
+        for url in _PLACED_LIBRARY_IMAGE.findall(clean_html)
+        if (found := MEDIA_URL.fullmatch(url))
+    }
+    present = resolve(placed.values())
+    gone = sorted(url for url, hash_ in placed.items() if hash_ not in present)
+    if not gone:
+        return None
+    return (
+        f"This text places an image that is no longer in the library ({gone[0]}). "
+        "Upload it again and paste its new Markdown, or take it out."
+    )
 
 
 def normalised_alt_text(text: str) -> str:
@@ -157,14 +188,16 @@ def media_or_none(media_id: int) -> Media | None:
 
 
 def articles_using(media: Media) -> list[Article]:
-    """Return the published or scheduled articles that show ``media``, as lead image or in text."""
+    """Return the published or scheduled articles that show ``media``, as lead image or in text.
+
+    Deleted ones too: an editor's restore brings one back published, with its text as it was.
+    """
     in_text = Article.body_html.contains(f"/media/{media.hash}-", autoescape=True)
     return list(
         db.session.scalars(
             select(Article)
             .where(
                 Article.status == PUBLISHED,
-                Article.deleted_at.is_(None),
                 or_(Article.lead_image_id == media.id, in_text),
             )
             .order_by(Article.title)
@@ -182,24 +215,61 @@ def topics_using(media: Media) -> list[Topic]:
     )
 
 
+def other_places_using(media: Media) -> list[str]:
+    """Name the profiles, glossary entries and notices whose Markdown places ``media``."""
+    from .notices import KINDS  # notices needs publishing, which needs this module
+
+    shown = f"/media/{media.hash}-"
+    places = [
+        f"the profile of {author.display_name}"
+        for author in db.session.scalars(
+            select(Author)
+            .where(Author.bio_html.contains(shown, autoescape=True))
+            .order_by(Author.display_name)
+        )
+    ]
+    places += [
+        f"the glossary entry “{term.term}”"
+        for term in db.session.scalars(
+            select(GlossaryTerm)
+            .where(GlossaryTerm.explanation_html.contains(shown, autoescape=True))
+            .order_by(GlossaryTerm.term)
+        )
+    ]
+    labels = {kind.key: kind.label.lower() for kind in KINDS}
+    places += [
+        f"the {labels.get(setting.key, setting.key)}"
+        for setting in db.session.scalars(
+            select(SiteSetting)
+            .where(SiteSetting.html.contains(shown, autoescape=True))
+            .order_by(SiteSetting.key)
+        )
+    ]
+    return places
+
+
 @dataclass
 class InUse(Exception):
     """An image that readers are shown cannot be deleted; these show it."""
 
     articles: list[Article]
     topics: list[Topic]
+    # Profiles, glossary entries and notices, as readers would name them.
+    elsewhere: list[str]
 
 
 def delete(media: Media) -> None:
     """Delete ``media`` and its files; its URLs answer 404 from now on.
 
-    Refused (InUse) while a published or scheduled article, or a topic's intro,
-    shows it. Drafts that chose it as their lead image lose that choice (the
-    column is set to NULL).
+    Refused (InUse) while a published or scheduled article (even a deleted one, which
+    a restore brings back), a topic's intro, a profile, a glossary entry or a notice
+    shows it. Drafts that chose it as their lead image lose that choice (the column
+    is set to NULL).
     """
     articles, topics = articles_using(media), topics_using(media)
-    if articles or topics:
-        raise InUse(articles, topics)
+    elsewhere = other_places_using(media)
+    if articles or topics or elsewhere:
+        raise InUse(articles, topics, elsewhere)
     for table in (Article, ArticleRevision):
         db.session.execute(
             update(table).where(table.lead_image_id == media.id).values(lead_image_id=None)

@@ -21,7 +21,12 @@ from dataclasses import dataclass
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from .content.images import HASH_LENGTH
-from .rules import IMAGE_VARIANT_WIDTHS, MAX_IMAGE_PIXELS, MAX_IMAGE_UPLOAD_BYTES
+from .rules import (
+    IMAGE_VARIANT_WIDTHS,
+    MAX_IMAGE_PIXELS,
+    MAX_IMAGE_UPLOAD_BYTES,
+    MAX_IMAGE_VARIANT_HEIGHT,
+)
 
 # Pillow names, and what authors call them.
 ACCEPTED_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP", "GIF": "GIF"}
@@ -107,6 +112,13 @@ def prepare(data: bytes) -> PreparedImage:
     icc_profile = image.info.get("icc_profile") if image.mode != "CMYK" else None
     image, fallback = _upright_colours(image)
     widths = variant_widths(image.width)
+    if round(image.height * widths[-1] / image.width) > MAX_IMAGE_VARIANT_HEIGHT:
+        raise ImageRefused(
+            f"This image is too tall for its width ({original_size[0]:,} × "
+            f"{original_size[1]:,} pixels): shown {widths[-1]:,} pixels wide it would be taller "
+            f"than {MAX_IMAGE_VARIANT_HEIGHT:,} pixels, the most a web image can be. Crop it, "
+            "or split it into parts, and upload those."
+        )
     variants: list[Variant] = []
     for width in widths:
         resized = _resized(image, width)

@@ -2,7 +2,8 @@
 
 A view decorated with ``public_page`` returns a ``Page`` (or a redirect, which
 passes through). For an anonymous reader the page comes from the cache, keyed by
-path and the ``page`` parameter only, so unknown parameters never add entries;
+path alone (and the ``page`` parameter, for a listing decorated with
+``paged_public_page``), so unknown parameters never add entries;
 any change readers can see moves the ``PAGES_SCOPE`` generation on (the write
 side does that). Authors, and readers with a message waiting for them, get the
 page built fresh and marked ``private, no-store``.
@@ -26,7 +27,8 @@ from .cache.front import offer
 from .clock import clock_of
 from .presentation import site_url
 
-# The only query parameter a public page reads; every other is left out of the key.
+# The only query parameter a public page reads (a listing's page number, see
+# ``paged_public_page``); every other is left out of the key.
 KNOWN_PARAMETERS = ("page",)
 HTML = "text/html; charset=utf-8"
 
@@ -47,12 +49,23 @@ PageView = Callable[..., Page | BaseResponse]
 
 
 def public_page(view: PageView) -> Callable[..., BaseResponse]:
-    """Serve ``view``'s page from the cache to anonymous readers, and fresh to authors."""
+    """Serve ``view``'s page from the cache to anonymous readers, and fresh to authors.
 
+    The page reads no query parameter: ``?page=N`` is the same page, kept once.
+    """
+    return _public(view, ())
+
+
+def paged_public_page(view: PageView) -> Callable[..., BaseResponse]:
+    """``public_page`` for a listing that reads ``?page=``: each page number is kept apart."""
+    return _public(view, KNOWN_PARAMETERS)
+
+
+def _public(view: PageView, parameters: tuple[str, ...]) -> Callable[..., BaseResponse]:
     @wraps(view)
     def serve(**kwargs: Any) -> BaseResponse:
         if _is_anonymous_reader():
-            response = _cached_response(view, kwargs)
+            response = _cached_response(view, kwargs, parameters)
         else:
             response = _fresh_response(view, kwargs)
         return response.make_conditional(request)
@@ -65,9 +78,11 @@ def _is_anonymous_reader() -> bool:
     return not current_user.is_authenticated and "_flashes" not in session
 
 
-def _cached_response(view: PageView, kwargs: dict[str, Any]) -> BaseResponse:
+def _cached_response(
+    view: PageView, kwargs: dict[str, Any], parameters: tuple[str, ...]
+) -> BaseResponse:
     cache = site_cache()
-    variant = _variant()
+    variant = _variant(parameters)
     lookup = cache.lookup(PAGES_SCOPE, variant)
     entry = lookup.entry
     if entry is None:
@@ -94,11 +109,9 @@ def _fresh_response(view: PageView, kwargs: dict[str, Any]) -> BaseResponse:
     return response
 
 
-def _variant() -> str:
+def _variant(parameters: tuple[str, ...]) -> str:
     """Return what, besides the generation, tells this page apart from every other."""
-    known = "&".join(
-        f"{name}={request.args[name]}" for name in KNOWN_PARAMETERS if name in request.args
-    )
+    known = "&".join(f"{name}={request.args[name]}" for name in parameters if name in request.args)
     # Absolute links in a page come from the site's base URL.
     return f"{site_url()}{request.script_root}{request.path}?{known}"
 

@@ -228,6 +228,9 @@ def save_article(
     # Rendered before anything changes: a body with too much markup is refused
     # here, and pending changes are refused now, not when someone publishes them.
     body_html = render_markdown(data.body_markdown, images=library.resolve)
+    if publish and (problem := library.missing_image_problem(body_html)):
+        # Deleted from the library since the text was written: readers would see it broken.
+        raise InvalidInput({"body_markdown": problem})
     if article is not None and not publish and article.is_visible_at(now):
         return _save_pending(article, data, by=by, now=now, material_update=material_update)
 

@@ -130,6 +130,8 @@ MAX_IMAGE_FORM_PARTS = 10
 MAX_IMAGE_PIXELS = 40_000_000
 # The widths served, never wider than the image itself.
 IMAGE_VARIANT_WIDTHS = (480, 960, 1600)
+# The tallest a stored variant can be: WebP's own limit (a longer image is refused).
+MAX_IMAGE_VARIANT_HEIGHT = 16_383
 MAX_ALT_TEXT_LENGTH = 300
 # Library images one text may place: each is looked up when the text is saved.
 MAX_LIBRARY_IMAGES_PER_TEXT = 100

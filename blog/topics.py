@@ -135,6 +135,10 @@ def save_topic(
     now = now or clock.now()
     if errors := topic_problems(data, topic):
         raise InvalidInput(errors)
+    intro_html = render_markdown(data.intro_markdown, images=library.resolve)
+    if problem := library.missing_image_problem(intro_html):
+        # The intro shows at once: readers would get a broken image.
+        raise InvalidInput({"intro_markdown": problem})
     if topic is None:
         topic = Topic(created_at=now, feed_changed_at=now, position=_next_position())
     old_slug = topic.slug
@@ -153,7 +157,7 @@ def save_topic(
     topic.title = data.title
     topic.description = data.description
     topic.intro_markdown = data.intro_markdown
-    topic.intro_html = render_markdown(data.intro_markdown, images=library.resolve)
+    topic.intro_html = intro_html
     topic.is_mental_health = data.is_mental_health
     if topic.review_interval_months != data.review_interval_months:
         topic.review_interval_months = data.review_interval_months

@@ -2,6 +2,7 @@
 
 import shutil
 import sqlite3
+import uuid
 from contextlib import closing
 
 import pytest
@@ -10,7 +11,7 @@ from sqlalchemy import text
 from blog.extensions import db
 from blog.models import Article, Author
 from blog.publishing import delete
-from tests.helpers import TEST_DATABASE_URL
+from tests.helpers import TEST_DATABASE_URL, TEST_REDIS_URL, requires_redis
 
 TABLES = ("authors", "topics", "articles", "article_revisions", "article_events", "slug_redirects")
 
@@ -62,6 +63,31 @@ def test_a_backup_brings_back_articles_revisions_and_events(site, runner, publis
     assert restored.exit_code == 0, restored.output
     assert site_rows(site) == original
     assert site.test_client().get("/lithium-and-the-kidneys").status_code in (200, 301)
+
+
+@requires_redis
+@pytest.mark.usefixtures("requires_pg_dump")
+def test_after_a_restore_readers_get_the_restored_site_not_pages_cached_in_redis(
+    site, runner, publish, make_app, tmp_path
+):
+    # Cached pages and feeds outlive the app servers in Redis: stopping them for the
+    # restore, as the command asks, does not drop what they kept.
+    settings = {"REDIS_URL": TEST_REDIS_URL, "CACHE_PREFIX": f"test:{uuid.uuid4()}"}
+    copy = tmp_path / "site.backup"
+    assert runner.invoke(args=["backup", str(copy)]).exit_code == 0
+    publish("Written after the backup")
+    before_restore = make_app(**settings).test_client()
+    for path in ("/", "/feed.xml"):
+        assert "Written after the backup" in before_restore.get(path).text
+
+    restored = make_app(**settings).test_cli_runner().invoke(args=["restore", str(copy), "--yes"])
+
+    assert restored.exit_code == 0, restored.output
+    after_restore = make_app(**settings).test_client()
+    for path in ("/", "/feed.xml"):
+        page = after_restore.get(path).text
+        assert "Written after the backup" not in page, path
+        assert "Lithium and your kidneys" in page
 
 
 @pytest.mark.usefixtures("requires_pg_dump")

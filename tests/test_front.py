@@ -131,6 +131,25 @@ def test_the_recorded_answers_are_bounded(make_app, publish):
     assert len(front_of(app)) == 3
 
 
+def test_the_recorded_answers_are_bounded_in_bytes_whatever_addresses_are_asked_for(
+    make_app, publish
+):
+    # A feed ignores ?page=, so every number is another address for the same large
+    # document: without a bound in bytes, a few hundred requests hold hundreds of copies.
+    publish("A guide", body="A long paragraph of careful text. " * 3000)
+    app = make_app(CACHE_FRONT_BYTES=400_000)
+    client = app.test_client()
+    feed = client.get("/feed.xml").data
+    assert len(feed) > 100_000
+    for number in range(1, 21):
+        assert client.get(f"/feed.xml?page={number}").data == feed
+    front = front_of(app)
+    assert 1 <= len(front) <= 400_000 // len(feed)
+    framework = count_framework_requests(app)
+    assert client.get("/feed.xml?page=20").data == feed
+    assert framework == []  # the newest are still replayed
+
+
 def test_a_request_the_front_passes_on_reads_the_generation_once(client, app, publish, revise):
     article = publish("A guide")
     client.get("/a-guide")

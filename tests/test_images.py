@@ -9,11 +9,11 @@ import pytest
 from PIL import Image
 from sqlalchemy import select
 
-from blog import cache
+from blog import accounts, cache
 from blog.content import render_markdown
 from blog.content.cleaning import clean_html
 from blog.extensions import db
-from blog.models import Article, Media
+from blog.models import Article, Author, Media
 from blog.rules import MAX_IMAGE_UPLOAD_BYTES, MAX_LIBRARY_IMAGES_PER_TEXT, InvalidInput
 from tests.forms import csrf_token, submit
 from tests.helpers import SITE_URL
@@ -189,6 +189,15 @@ def test_a_bad_file_is_refused_with_a_clear_message_and_nothing_is_stored(
     if case != "12 MB":  # whose body is refused unread: the browser's Back keeps the form
         # The description the author typed is still in the form.
         assert 'value="A gradient from black to white with a red corner"' in response.text
+    assert stored(app) == (0, 0)
+
+
+def test_a_very_tall_image_is_refused_with_a_clear_message(client, app, logged_in):
+    # A long infographic: under the pixel limit, but taller than a WebP file can be.
+    response = upload(client, png((600, 20_000)))
+    assert response.status_code == 400
+    assert "too tall for its width (600 × 20,000 pixels)" in response.text
+    assert 'value="A gradient from black to white with a red corner"' in response.text
     assert stored(app) == (0, 0)
 
 
@@ -420,6 +429,73 @@ def test_deleting_an_unused_image_makes_its_urls_404_and_drops_cached_pages(
         assert cache.site_cache().generations.current(cache.PAGES_SCOPE) > before
 
 
+def test_an_image_a_deleted_published_article_shows_cannot_be_deleted_so_a_restore_shows_it(
+    client, app, auth, make_author, topic
+):
+    # Restoring a deleted article brings it back published, with the text it had:
+    # had the image gone meanwhile, readers would get a broken image.
+    make_author("ed", editor=True)
+    auth.login("ed")
+    upload(client, photo((800, 600)))
+    media = only_media(app)
+    write(client, topic, title="Shows it", body=f"![x](/media/{media.hash}-800.jpg)")
+    token = csrf_token(client.get("/manage/images").text)
+    assert client.post("/shows-it/delete", data={"csrf_token": token}).status_code == 302
+    refused = client.post(f"/manage/images/{media.id}/delete", data={"csrf_token": token})
+    assert refused.status_code == 409
+    assert "“Shows it”, a deleted article an editor can restore" in refused.text
+    assert client.post("/shows-it/undelete", data={"csrf_token": token}).status_code == 302
+    auth.logout()
+    page = client.get("/shows-it").text
+    assert media_urls(page)
+    for url in media_urls(page):
+        assert client.get(url).status_code == 200, url
+
+
+def test_a_text_placing_a_deleted_image_is_not_published_with_a_broken_image(
+    client, app, logged_in, topic
+):
+    # A draft may keep the image after it is deleted; readers must never get a broken one.
+    upload(client, photo((800, 600)))
+    media = only_media(app)
+    body = f"Before.\n\n![A label](/media/{media.hash}-800.jpg)"
+    write(client, topic, title="A draft", body=body, publish="", save_draft="Save draft")
+    token = csrf_token(client.get("/manage/images").text)
+    assert (
+        client.post(f"/manage/images/{media.id}/delete", data={"csrf_token": token}).status_code
+        == 302
+    )
+    refused = submit(
+        client,
+        "/a-draft/edit",
+        {"title": "A draft", "summary": "What to look for.", "body": body,
+         "topic": str(topic.id), "slug": "a-draft", "lead_image": "", "publish": "Publish"},
+    )  # fmt: skip
+    assert refused.status_code == 400
+    assert "no longer in the library" in refused.text
+    assert f"/media/{media.hash}-800.jpg" in refused.text  # the text is kept in the form
+    assert client.get("/a-draft").status_code == 404
+
+
+def test_an_image_a_profile_shows_cannot_be_deleted_and_says_where(client, app, logged_in):
+    # The library offers Markdown to paste, and a bio takes Markdown: a reader of the
+    # profile must not be left with a broken image.
+    upload(client, photo((800, 600)))
+    media = only_media(app)
+    with app.app_context():
+        ada = db.session.get_one(Author, logged_in.id)
+        bio = f"I write guides.\n\n![Ada at her desk](/media/{media.hash}-800.jpg)"
+        accounts.save_profile(ada, accounts.ProfileInput("Ada Lovelace", bio_markdown=bio), by=ada)
+    token = csrf_token(client.get("/manage/images").text)
+    refused = client.post(f"/manage/images/{media.id}/delete", data={"csrf_token": token})
+    assert refused.status_code == 409
+    assert "the profile of Ada Lovelace" in refused.text
+    page = client.get("/authors/ada").text
+    assert media_urls(page)
+    for url in media_urls(page):
+        assert client.get(url).status_code == 200, url
+
+
 def test_only_the_uploader_or_an_editor_may_delete(client, app, auth, make_author, topic):
     make_author("ada", name="Ada Lovelace")
     make_author("bob")
@@ -541,3 +617,57 @@ def test_an_image_in_a_topic_intro_cannot_be_deleted(client, app, logged_in, top
     assert refused.status_code == 409
     assert "the introduction of the topic" in refused.text
     assert stored(app) == (1, 4)
+
+
+def test_a_topic_intro_placing_a_deleted_image_is_refused_and_the_topic_unchanged(
+    client, app, logged_in, topic
+):
+    from blog.topics import TopicInput, save_topic
+
+    upload(client, photo((800, 600)))
+    media = only_media(app)
+    token = csrf_token(client.get("/manage/images").text)
+    assert (
+        client.post(f"/manage/images/{media.id}/delete", data={"csrf_token": token}).status_code
+        == 302
+    )
+    with app.app_context():
+        from blog.models import Topic
+
+        saved = db.session.get_one(Topic, topic.id)
+        intro = f"Start here.\n\n![A map](/media/{media.hash}-800.jpg)"
+        with pytest.raises(InvalidInput) as refused:
+            save_topic(
+                saved,
+                TopicInput(saved.title, "", intro, "a-new-address"),
+                by=db.session.scalars(select(Author)).one(),
+            )
+        assert "no longer in the library" in refused.value.errors["intro_markdown"]
+        db.session.rollback()
+    page = client.get(f"/topics/{TOPIC}")
+    assert page.status_code == 200
+    assert f"/media/{media.hash}" not in page.text
+
+
+def test_the_refusal_names_no_other_authors_deleted_title(client, app, auth, make_author, topic):
+    from blog.publishing import ArticleInput, delete, save_article
+
+    make_author("ada", name="Ada Lovelace")
+    bob = make_author("bob", name="Bob")
+    auth.login("ada")
+    upload(client, photo((800, 600)))
+    media = only_media(app)
+    with app.app_context():
+        by = db.session.get_one(Author, bob.id)
+        article = save_article(
+            None,
+            ArticleInput("Bob's withdrawn guide", "", "Text.", topic.id, lead_image_id=media.id),
+            by=by,
+            publish=True,
+        )
+        delete(article, by=by)
+    token = csrf_token(client.get("/manage/images").text)
+    refused = client.post(f"/manage/images/{media.id}/delete", data={"csrf_token": token})
+    assert refused.status_code == 409
+    assert "withdrawn guide" not in refused.text
+    assert "a deleted article by another author, which an editor can restore" in refused.text

@@ -84,6 +84,22 @@ def test_unknown_query_parameters_add_no_cache_entries(app, client, publish):
     assert len(entries) == size + 1  # the topic page, once
 
 
+def test_a_page_number_adds_cache_entries_only_where_the_page_reads_it(app, client, publish):
+    # Only a topic's listing has pages (and 404s past the last); anywhere else ?page=N
+    # would be a million new addresses of one page, each built and kept, in Redis for a day.
+    publish("A guide")
+    paths = ["/", "/a-guide", "/glossary", "/sitemap.xml"]
+    for path in paths:
+        client.get(path)
+    with app.app_context():
+        entries = site_cache().entries
+    size = len(entries)
+    for number in range(1, 31):
+        for path in paths:
+            assert client.get(f"{path}?page={number}").status_code == 200
+    assert len(entries) == size
+
+
 def test_a_logged_in_author_sees_a_fresh_private_page(client, auth, ada, publish, app):
     publish("A guide")
     assert "Dashboard" not in client.get("/").get_data(as_text=True)  # cached, anonymous

@@ -101,11 +101,19 @@ class Front:
     """WSGI middleware in front of a Flask app's ``wsgi_app`` (inside any ProxyFix)."""
 
     def __init__(
-        self, app: Flask, wsgi_app: Callable[..., Iterable[bytes]], max_answers: int
+        self,
+        app: Flask,
+        wsgi_app: Callable[..., Iterable[bytes]],
+        max_answers: int,
+        max_bytes: int,
     ) -> None:
         self.app = app
         self.wsgi_app = wsgi_app
         self.max_answers = max_answers
+        # Many addresses can answer with one large document (a feed ignores ?page=):
+        # a bound in number alone would let them hold that many copies of it.
+        self.max_bytes = max_bytes
+        self._bytes = 0
         self._lock = threading.Lock()
         self._answers: OrderedDict[RequestKey, Recorded] = OrderedDict()
         self._login_cookies = {
@@ -225,12 +233,16 @@ class Front:
             if close is not None:
                 close()
         recorded = self._recording(offered, seen["status"], headers, body)
-        if recorded is not None:
+        if recorded is not None and len(body) <= self.max_bytes:
             with self._lock:
+                replaced = self._answers.pop(key, None)
+                if replaced is not None:
+                    self._bytes -= len(replaced.body)
                 self._answers[key] = recorded
-                self._answers.move_to_end(key)
-                while len(self._answers) > self.max_answers:
-                    self._answers.popitem(last=False)
+                self._bytes += len(body)
+                while len(self._answers) > self.max_answers or self._bytes > self.max_bytes:
+                    _, dropped = self._answers.popitem(last=False)
+                    self._bytes -= len(dropped.body)
         return [body]
 
     @staticmethod
@@ -266,5 +278,5 @@ def _kept_in_304(name: str) -> bool:
 def init_app(app: Flask) -> None:
     """Put the front before ``app``'s own WSGI handling (call before wrapping it in proxies)."""
     app.wsgi_app = Front(  # type: ignore[method-assign]
-        app, app.wsgi_app, app.config["CACHE_MEMORY_ENTRIES"]
+        app, app.wsgi_app, app.config["CACHE_MEMORY_ENTRIES"], app.config["CACHE_FRONT_BYTES"]
     )

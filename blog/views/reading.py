@@ -23,7 +23,7 @@ from ..accounts import normalise_username
 from ..cache.front import constant_answer
 from ..content.terms import MarkedHtml
 from ..models import Article, Author
-from ..pages import Page, public_page
+from ..pages import Page, paged_public_page, public_page
 from ..presentation import absolute_url
 from ..rules import whole_number
 from ..structured_data import ArticleLinks, article_graph, script_json
@@ -46,7 +46,7 @@ def home() -> Page:
 
 
 @bp.get("/topics/<slug:slug>")
-@public_page
+@paged_public_page
 def topic(slug: str) -> Page | BaseResponse:
     topic = queries.live_topic(slug)
     if topic is None:
