@@ -217,6 +217,7 @@ def save_profile(author: Author, data: ProfileInput, *, by: Author) -> None:
     author.role_title = data.role_title
     author.bio_markdown = data.bio_markdown
     author.bio_html = bio_html
+    author.changed_at = clock.now()
     db.session.commit()
     _profile_changed(feeds=renamed)
 
@@ -226,6 +227,7 @@ def set_clinical_reviewer(author: Author, reviewer: bool, *, by: Author) -> None
     if not by.is_editor:
         raise InvalidInput({"account": "Only an editor can mark a clinical reviewer."})
     author.is_clinical_reviewer = reviewer
+    author.changed_at = clock.now()
     db.session.commit()
     _profile_changed(feeds=False)
 
@@ -245,6 +247,7 @@ def set_active(author: Author, active: bool, *, by: Author) -> None:
     if author.id == by.id and not active:
         raise InvalidInput({"account": "You cannot deactivate your own account."})
     author.is_active = active
+    author.changed_at = clock.now()
     if not active:
         end_sessions(author)
     db.session.commit()

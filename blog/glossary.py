@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from .content.terms import MarkedHtml, Term, TermMatcher, mark_terms
 from .extensions import db
-from .models import GlossaryTerm
+from .models import GlossaryTerm, SiteSetting
 
 MATCHER_KEY = "blog.glossary_matcher"
 
@@ -66,9 +66,18 @@ def mark_page_terms(clean_html: str) -> MarkedHtml:
     return mark_terms(clean_html, current_matcher())
 
 
+# The site setting whose time is the glossary's last deletion: a deleted term leaves no
+# row of its own to say when pages stopped marking it.
+LAST_DELETION = "glossary_last_deletion"
+
+
 def changed_at() -> datetime | None:
-    """Return when a term was last added or edited (a page showing terms changed then too)."""
-    return db.session.scalar(select(func.max(GlossaryTerm.updated_at)))
+    """Return when a term was last added, edited or deleted: any page may have changed then."""
+    edited = db.session.scalar(select(func.max(GlossaryTerm.updated_at)))
+    deleted = db.session.scalar(
+        select(SiteSetting.updated_at).where(SiteSetting.key == LAST_DELETION)
+    )
+    return max((moment for moment in (edited, deleted) if moment is not None), default=None)
 
 
 def current_matcher() -> TermMatcher:

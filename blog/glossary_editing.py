@@ -16,11 +16,11 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from . import cache, clock
+from . import cache, clock, glossary
 from .content import render_markdown
 from .content.terms import name_key
 from .extensions import db
-from .models import Author, GlossaryTerm
+from .models import Author, GlossaryTerm, SiteSetting
 from .publishing import clean_typed_text, plain_text_problem
 from .rules import (
     MAX_DEFINITION_LENGTH,
@@ -206,7 +206,13 @@ def save_term(
 def delete_term(term: GlossaryTerm, *, by: Author, now: datetime | None = None) -> None:
     """Delete ``term``: pages stop marking it and /glossary stops listing it."""
     log.info("%s deleted glossary term %s", by.username, term.slug)
+    now = now or clock.now()
     db.session.delete(term)
+    stamp = db.session.get(SiteSetting, glossary.LAST_DELETION) or SiteSetting(
+        key=glossary.LAST_DELETION
+    )
+    stamp.updated_at, stamp.updated_by_id = now, by.id
+    db.session.add(stamp)
     db.session.commit()
     _pages_changed()
 

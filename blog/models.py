@@ -115,6 +115,10 @@ class Author(UserMixin, Model):
     bio_html: Mapped[str] = mapped_column(Text, default="")
     # Set by an editor: this person may be recorded as an article's medical reviewer.
     is_clinical_reviewer: Mapped[bool] = mapped_column(default=False)
+    # When what readers see of this person last changed (name, credentials, bio, the
+    # reviewer mark, being active): part of the Last-Modified of pages that show it.
+    # None until the first such change after the account was opened.
+    changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     @property
     def name_with_credentials(self) -> str:

@@ -464,6 +464,26 @@ def test_an_article_page_counts_a_term_edit_as_a_change(client, publish, add_ter
     assert response.last_modified == START + days(3)
 
 
+def test_deleting_a_term_moves_the_last_modified_of_pages_that_marked_it(
+    client, publish, add_term, app, clock, make_author
+):
+    article = publish("Diet", body="Avoid tyramine.", when=START)
+    add_term("Tyramine")
+    first = client.get(f"/{article.slug}")
+    assert "Words used on this page" in first.get_data(as_text=True)
+    clock.advance(days(3))
+    with app.app_context():
+        editor = make_author("ed", editor=True)
+        delete_term(db.session.scalar(select(GlossaryTerm)), by=editor)
+    # A reader revalidating by date alone gets the page without the term, not a 304.
+    again = client.get(
+        f"/{article.slug}", headers={"If-Modified-Since": first.headers["Last-Modified"]}
+    )
+    assert again.status_code == 200
+    assert "Words used on this page" not in again.get_data(as_text=True)
+    assert again.last_modified == START + days(3)
+
+
 def test_the_demo_marks_terms_in_its_guides_but_not_the_intro_s_own_definitions(runner, client):
     assert runner.invoke(args=["seed-demo"]).exit_code == 0
     maoi_guide = client.get(f"/{ARTICLES[0].slug}").get_data(as_text=True)

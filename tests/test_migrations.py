@@ -650,3 +650,31 @@ def test_upgrading_indexes_published_articles_for_search_and_downgrading_drops_t
     assert "Lithium &amp; your <mark>kidneys</mark>" in snippet
     assert index_tables(app) == set()
     assert "articles" in table_names(app)
+
+
+def test_upgrading_leaves_accounts_unchanged_since_opened_and_downgrading_drops_the_stamp(
+    empty_database_app,
+):
+    app = empty_database_app
+    made = datetime(2025, 3, 1, tzinfo=UTC)
+    with app.app_context():
+        upgrade(revision="f45aa389eaa7")
+        with db.engine.begin() as connection:
+            old = MetaData()
+            old.reflect(connection, only=["authors"])
+            connection.execute(
+                insert(old.tables["authors"]),
+                {"id": 1, "username": "ada", "display_name": "Ada", "password_hash": "!",
+                 "is_editor": True, "is_active": True, "session_version": 1, "created_at": made,
+                 "credentials": "", "role_title": "", "bio_markdown": "", "bio_html": "",
+                 "is_clinical_reviewer": False},
+            )  # fmt: skip
+        upgrade(revision="bdef5e363284")
+        with db.engine.connect() as connection:
+            stamped = connection.execute(text("SELECT changed_at FROM authors")).scalar()
+        downgrade(revision="f45aa389eaa7")
+        with db.engine.connect() as connection:
+            columns = {column["name"] for column in inspect(connection).get_columns("authors")}
+            kept = connection.execute(text("SELECT username FROM authors")).scalars().all()
+    assert stamped is None
+    assert "changed_at" not in columns and kept == ["ada"]

@@ -176,6 +176,34 @@ def test_changing_credentials_updates_the_cached_reviewer_line(
     assert "Dr Rosalind Test, MBBS, MRCPsych" in reader.get("/checked-guide").get_data(as_text=True)
 
 
+def test_a_profile_edit_moves_the_last_modified_of_the_articles_that_name_the_person(
+    client, auth, clock, publish, ada
+):
+    article = publish("Written by Ada", author=ada)
+    first = client.application.test_client().get(f"/{article.slug}")
+    clock.advance(timedelta(days=2))
+    auth.login("ada")
+    submit(
+        client,
+        "/account",
+        {
+            "name-display_name": "Ada King",
+            "name-credentials": "PhD",
+            "name-role_title": "",
+            "name-bio": "",
+            "name-save_name": "Save the profile",
+        },
+    )
+    reader = client.application.test_client()
+    again = reader.get(
+        f"/{article.slug}", headers={"If-Modified-Since": first.headers["Last-Modified"]}
+    )
+    # Not a 304: the byline changed, though the article's text did not.
+    assert again.status_code == 200
+    assert "Ada King, PhD" in again.get_data(as_text=True) or "Ada King" in again.text
+    assert again.last_modified > first.last_modified
+
+
 def test_the_sitemap_lists_the_profiles_readers_are_led_to(
     app, client, clock, publish, review, make_author, make_reviewer
 ):

@@ -21,7 +21,6 @@ from werkzeug.wrappers import Response as BaseResponse
 from .. import clock, glossary, notices, queries
 from ..accounts import normalise_username
 from ..cache.front import constant_answer
-from ..content.terms import MarkedHtml
 from ..models import Article, Author
 from ..pages import Page, paged_public_page, public_page
 from ..presentation import absolute_url
@@ -64,7 +63,9 @@ def topic(slug: str) -> Page | BaseResponse:
     shown = notices.current()
     body = render_template("reading/topic.html", topic=topic, page=page, intro=intro, notices=shown)
     changed_at = _latest(
-        queries.listing_changed_at(topic), shown.changed_at, _glossary_changed_at(intro)
+        queries.listing_changed_at(topic),
+        shown.changed_at,
+        glossary.changed_at() if page.page == 1 else None,
     )
     return Page(body, changed_at=changed_at)
 
@@ -101,20 +102,18 @@ def article(slug: str) -> Page | BaseResponse:
         json_ld=script_json(graph),
     )
     # A review is news on the page, though not an edit of the text, and so is the
-    # moment the review fell due: the notice appeared then.
+    # moment the review fell due: the notice appeared then. So are changes to the
+    # people it names, and to the glossary, even to a term it no longer marks.
     changed_at = _latest(
         found.updated_at,
         found.last_reviewed_at,
         found.next_review_due if review_due else None,
         shown.changed_at,
-        _glossary_changed_at(marked),
+        glossary.changed_at(),
+        found.author.changed_at,
+        found.reviewer.changed_at if found.reviewer is not None else None,
     )
     return Page(body, changed_at=changed_at, expires_at=_article_expires_at(found))
-
-
-def _glossary_changed_at(marked: MarkedHtml) -> datetime | None:
-    """When the glossary last changed, if the page marks any of its terms."""
-    return glossary.changed_at() if marked.terms else None
 
 
 def _latest(*moments: datetime | None) -> datetime | None:
