@@ -34,3 +34,24 @@ TERM_MARK = re.compile(
 def without_term_marks(html: str) -> str:
     """Take glossary marks out of a page, keeping the words they held."""
     return TERM_MARK.sub(r"\1", html)
+
+
+def whole_responses(app):
+    """Wrap a WSGI app so each response is read whole, and closed, before it is sent.
+
+    Werkzeug's development server leaves a static file open when a browser drops the
+    connection mid-answer (a favicon fetched as a page closes); Python then reports
+    the open file, which this suite treats as an error. Tests that serve pages to
+    Chromium wrap their app in this.
+    """
+
+    def application(environ, start_response):
+        answer = app(environ, start_response)
+        try:
+            body = b"".join(answer)
+        finally:
+            if hasattr(answer, "close"):
+                answer.close()
+        return [body]
+
+    return application

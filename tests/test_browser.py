@@ -15,7 +15,7 @@ from blog.extensions import db
 from blog.models import Author
 from blog.topics import create_topic
 from tests.conftest import SteppedClock
-from tests.helpers import PASSWORD
+from tests.helpers import PASSWORD, whole_responses
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 playwright_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
@@ -42,7 +42,7 @@ def live_server(app_config, backend, make_author) -> Iterator[str]:
         author.set_password(PASSWORD)
         db.session.add(author)
         db.session.commit()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, whole_responses(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -134,7 +134,7 @@ def editorial_site(app_config, backend) -> Iterator[tuple[str, SteppedClock]]:
         db.create_all()
         create_author("ed", PASSWORD, display_name="Ed Itor", editor=True)
         create_author("ada", PASSWORD, display_name="Ada Lovelace")
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, whole_responses(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -35,6 +35,7 @@ from blog.demo import ARTICLES, DEMO_AUTHOR, DEMO_REVIEWER, TOPIC_SLUG, load_dem
 from blog.extensions import db
 from blog.models import Topic
 from tests.conftest import SteppedClock
+from tests.helpers import whole_responses
 
 REFERENCED_SLUG = "where-the-maoi-guides-advice-comes-from"
 
@@ -140,7 +141,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             publish=True,
             now=datetime(2025, 11, 25, 9, 0, tzinfo=UTC),
         )
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, whole_responses(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
