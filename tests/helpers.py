@@ -2,9 +2,15 @@
 
 import os
 import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from werkzeug.serving import make_server
+
+from blog.extensions import db
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL")
@@ -55,3 +61,18 @@ def whole_responses(app):
         return [body]
 
     return application
+
+
+@contextmanager
+def served(app) -> Iterator[str]:
+    """Serve ``app`` over real HTTP in a thread, its responses whole; yield its base URL."""
+    server = make_server("127.0.0.1", 0, whole_responses(app), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+        with app.app_context():
+            db.engine.dispose()

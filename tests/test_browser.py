@@ -2,12 +2,10 @@
 
 import os
 import shutil
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from werkzeug.serving import make_server
 
 from blog import create_app
 from blog.accounts import create_author
@@ -15,7 +13,7 @@ from blog.extensions import db
 from blog.models import Author
 from blog.topics import create_topic
 from tests.conftest import SteppedClock
-from tests.helpers import PASSWORD, whole_responses
+from tests.helpers import PASSWORD, served
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 playwright_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
@@ -42,16 +40,8 @@ def live_server(app_config, backend, make_author) -> Iterator[str]:
         author.set_password(PASSWORD)
         db.session.add(author)
         db.session.commit()
-    server = make_server("127.0.0.1", 0, whole_responses(app), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
-        with app.app_context():
-            db.engine.dispose()
+    with served(app) as url:
+        yield url
 
 
 @pytest.fixture
@@ -134,16 +124,8 @@ def editorial_site(app_config, backend) -> Iterator[tuple[str, SteppedClock]]:
         db.create_all()
         create_author("ed", PASSWORD, display_name="Ed Itor", editor=True)
         create_author("ada", PASSWORD, display_name="Ada Lovelace")
-    server = make_server("127.0.0.1", 0, whole_responses(app), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}", clock
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
-        with app.app_context():
-            db.engine.dispose()
+    with served(app) as url:
+        yield url, clock
 
 
 def log_in(page, site: str, username: str) -> None:

@@ -20,14 +20,12 @@ import json
 import os
 import shutil
 import subprocess
-import threading
 import urllib.request
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
 from blog import create_app, library, publishing
 from blog.accounts import author_named
@@ -35,7 +33,7 @@ from blog.demo import ARTICLES, DEMO_AUTHOR, DEMO_REVIEWER, TOPIC_SLUG, load_dem
 from blog.extensions import db
 from blog.models import Topic
 from tests.conftest import SteppedClock
-from tests.helpers import whole_responses
+from tests.helpers import served
 
 REFERENCED_SLUG = "where-the-maoi-guides-advice-comes-from"
 
@@ -141,16 +139,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             publish=True,
             now=datetime(2025, 11, 25, 9, 0, tzinfo=UTC),
         )
-    server = make_server("127.0.0.1", 0, whole_responses(app), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
-        with app.app_context():
-            db.engine.dispose()
+    with served(app) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
