@@ -17,6 +17,7 @@ from datetime import datetime
 from sqlalchemy import delete as sql_delete
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from . import cache, clock
 from .content import LibraryImage
@@ -177,10 +178,13 @@ def _by_hash(hash_: str) -> Media | None:
 
 
 def all_media() -> list[Media]:
-    """Return every image in the library, newest first."""
-    return list(
-        db.session.scalars(select(Media).order_by(Media.created_at.desc(), Media.id.desc()))
+    """Return every image in the library, newest first, with who uploaded it (one query)."""
+    selection = (
+        select(Media)
+        .options(joinedload(Media.uploaded_by))
+        .order_by(Media.created_at.desc(), Media.id.desc())
     )
+    return list(db.session.scalars(selection))
 
 
 def media_or_none(media_id: int) -> Media | None:
