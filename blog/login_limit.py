@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import math
-import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -28,6 +27,7 @@ from sqlalchemy import case, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from .accounts import normalise_username
+from .cache.redis_link import OutageLog
 from .extensions import db
 from .models import LoginAttempts, utc_now
 
@@ -132,7 +132,11 @@ class RedisCounter:
     def __init__(self, client, prefix: str) -> None:  # type: ignore[no-untyped-def]
         self._redis = client
         self._prefix = prefix
-        self._outage = _Outage()
+        self._outage = OutageLog(
+            log,
+            meanwhile="logins are refused with 503 until it answers again",
+            after="logins are counted and allowed",
+        )
 
     def count(self, key: str, window: timedelta, now: datetime) -> tuple[int, int]:
         name = f"{self._prefix}:{key}"
@@ -154,29 +158,6 @@ class RedisCounter:
         except redis.RedisError as error:
             # The password was right: let them in; the count just lasts its window.
             self._outage.began(error)
-
-
-class _Outage:
-    """Logs one warning when Redis stops answering, and one line when it is back."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._down = False
-
-    def began(self, error: Exception) -> None:
-        with self._lock:
-            was_down, self._down = self._down, True
-        if not was_down:
-            log.warning(
-                "Redis is unreachable (%s): logins are refused with 503 until it answers again.",
-                error,
-            )
-
-    def ended(self) -> None:
-        with self._lock:
-            was_down, self._down = self._down, False
-        if was_down:
-            log.warning("Redis answers again: logins are counted and allowed.")
 
 
 def _counter() -> AttemptCounter:

@@ -20,6 +20,7 @@ from typing import Protocol
 import redis
 from flask import Flask, current_app
 
+from .cache.redis_link import OutageLog, redis_client
 from .clock import clock_of
 
 EXTENSION_KEY = "blog.search_limit"
@@ -88,8 +89,9 @@ class RedisCounter:
     def __init__(self, client: redis.Redis, prefix: str) -> None:
         self._redis = client
         self._prefix = prefix
-        self._lock = threading.Lock()
-        self._down = False
+        self._outage = OutageLog(
+            log, meanwhile="searches are not counted meanwhile", after="searches are counted"
+        )
 
     def count(self, key: str, window: int, window_number: int) -> int:
         name = f"{self._prefix}:{key}:{window_number}"
@@ -99,18 +101,10 @@ class RedisCounter:
                 pipe.expire(name, window * 2)
                 number, _ = pipe.execute()
         except redis.RedisError as error:
-            self._note(down=True, error=error)
+            self._outage.began(error)
             return 0
-        self._note(down=False)
+        self._outage.ended()
         return int(number)
-
-    def _note(self, *, down: bool, error: Exception | None = None) -> None:
-        with self._lock:
-            was_down, self._down = self._down, down
-        if down and not was_down:
-            log.warning("Redis is unreachable (%s): searches are not counted meanwhile.", error)
-        elif was_down and not down:
-            log.warning("Redis answers again: searches are counted.")
 
 
 def _counter() -> SearchCounter:
@@ -122,10 +116,7 @@ def init_app(app: Flask) -> None:
     """Count ``app``'s searches in Redis when REDIS_URL is set, else in this process."""
     counter: SearchCounter
     if app.config.get("REDIS_URL"):
-        timeout = app.config["REDIS_TIMEOUT_SECONDS"]
-        client = redis.Redis.from_url(
-            app.config["REDIS_URL"], socket_connect_timeout=timeout, socket_timeout=timeout
-        )
+        client = redis_client(app.config["REDIS_URL"], app.config["REDIS_TIMEOUT_SECONDS"])
         counter = RedisCounter(client, prefix=app.config["SEARCH_REQUESTS_PREFIX"])
     else:
         counter = MemoryCounter()

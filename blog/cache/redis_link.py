@@ -37,6 +37,32 @@ def redis_client(url: str, timeout_seconds: float) -> Any:
     )
 
 
+class OutageLog:
+    """Log one warning when Redis stops answering, and one when it answers again.
+
+    ``meanwhile`` and ``after`` say what that means for the feature, in ``log``'s name.
+    """
+
+    def __init__(self, log: logging.Logger, *, meanwhile: str, after: str) -> None:
+        self._log = log
+        self._meanwhile = meanwhile
+        self._after = after
+        self._lock = threading.Lock()
+        self._down = False
+
+    def began(self, error: Exception) -> None:
+        with self._lock:
+            was_down, self._down = self._down, True
+        if not was_down:
+            self._log.warning("Redis is unreachable (%s): %s.", error, self._meanwhile)
+
+    def ended(self) -> None:
+        with self._lock:
+            was_down, self._down = self._down, False
+        if was_down:
+            self._log.warning("Redis answers again: %s.", self._after)
+
+
 class RedisLink:
     """Run commands on Redis, turning an outage into ``CacheUnavailable`` and one warning."""
 
