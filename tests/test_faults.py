@@ -113,3 +113,20 @@ def test_the_site_recovers_without_a_restart_when_its_database_returns(tmp_path)
     assert client.get("/").status_code == 200
     with app.app_context():
         db.engine.dispose()
+
+
+def test_searches_are_answered_while_redis_is_unreachable_with_one_warning(
+    make_app, publish, caplog
+):
+    publish("A guide", body="Lithium and your kidneys.")
+    worker = make_app(REDIS_URL=NOWHERE_REDIS, REDIS_TIMEOUT_SECONDS=0.2, CLOCK=Clock())
+    reader = worker.test_client()
+    with caplog.at_level(logging.WARNING, logger="blog.search_limit"):
+        for _ in range(3):
+            response = reader.get("/search?q=kidneys")
+            assert response.status_code == 200
+            assert "A guide" in response.get_data(as_text=True)
+    warnings = [r.getMessage() for r in caplog.records if r.name == "blog.search_limit"]
+    assert len(warnings) == 1
+    assert warnings[0].startswith("Redis is unreachable")
+    assert warnings[0].endswith("searches are not counted meanwhile.")
