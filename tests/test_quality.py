@@ -363,6 +363,15 @@ def _photo() -> bytes:
     return out.getvalue()
 
 
+def test_the_referenced_guide_opens_with_its_lead_photo(site):
+    """The second Lighthouse page is the one with a lead image (issue 9): check it has one."""
+    with urllib.request.urlopen(site + PAGES["article-with-references"]) as response:
+        page = response.read().decode()
+    lead = page.split('<figure class="lead-image">', 1)[1].split("</figure>", 1)[0]
+    assert "<picture>" in lead and 'alt="A plate of food beside a pill organiser"' in lead
+    assert 'loading="lazy"' not in lead
+
+
 @pytest.mark.browser
 @pytest.mark.parametrize("name", LIGHTHOUSE_PAGES)
 def test_lighthouse_scores_the_article_page_well_on_a_phone(site, tmp_path, name):
