@@ -21,6 +21,17 @@ BODY = "\n\n".join(
 )
 
 
+def oldest_topic_page(count: int) -> str:
+    """Return the address of the ten oldest guides of ``TOPIC`` in a database ``fill`` made.
+
+    Guide ``n`` has id ``n + 1`` and is ``n`` minutes older than the newest; the
+    topic holds those with ``n % 10`` not 0. Its oldest page lists what is older
+    than the eleventh oldest of them: the deepest place a reader's older links reach.
+    """
+    oldest_first = [n for n in range(count - 1, -1, -1) if n % 10]
+    return f"/topics/{TOPIC}?before={oldest_first[10] + 1}"
+
+
 def build_app(database_url: str | None, folder: str) -> Flask:
     return create_app(
         {

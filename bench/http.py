@@ -24,7 +24,7 @@ from pathlib import Path
 
 from blog.extensions import db
 
-from .fill import TOPIC, build_app, fill
+from .fill import TOPIC, build_app, fill, oldest_topic_page
 from .servers import (
     NGINX,
     ROOT,
@@ -93,12 +93,11 @@ def measure_beside(
 
 def routes(count: int) -> dict[str, str]:
     """Return the routes of issue 12's table for a database of ``count`` articles."""
-    deepest = max(1, (count * 9 // 10 + 9) // 10)
     return {
         "/healthz": "/healthz",
         "home /": "/",
         "topic page 1": f"/topics/{TOPIC}",
-        f"topic page {deepest} (deepest)": f"/topics/{TOPIC}?page={deepest}",
+        "topic page, oldest (deepest)": oldest_topic_page(count),
         "an article": f"/guide-{count // 2 + 1}",
         "/feed.xml": "/feed.xml",
         "/feed.xml answered 304": "/feed.xml",

@@ -85,7 +85,7 @@ class Browser:
 def reader(browser: Browser, until: float, articles: int) -> None:
     while time.monotonic() < until:
         path = random.choice(
-            ["/", f"/topics/{TOPIC}", f"/topics/{TOPIC}?page={random.randint(1, 20)}",
+            ["/", f"/topics/{TOPIC}", f"/topics/{TOPIC}?before={random.randint(2, 200)}",
              f"/guide-{random.randrange(articles)}"]
         )  # fmt: skip
         browser.request(path)

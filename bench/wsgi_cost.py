@@ -22,7 +22,7 @@ from werkzeug.test import Client, EnvironBuilder
 
 from blog import create_app
 
-from .fill import TOPIC, fill
+from .fill import TOPIC, fill, oldest_topic_page
 from .hello import app as hello
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
@@ -67,12 +67,11 @@ def main() -> None:
         }  # fmt: skip
         fill(create_app(config), options.articles)
         app = create_app(config)  # a fresh process's app, as a worker would have
-        deepest = max(1, (options.articles * 9 // 10 + 9) // 10)
         paths = {
             "/healthz": "/healthz",
             "home /": "/",
             "topic page 1": f"/topics/{TOPIC}",
-            f"topic page {deepest} (deepest)": f"/topics/{TOPIC}?page={deepest}",
+            "topic page, oldest (deepest)": oldest_topic_page(options.articles),
             "an article": f"/guide-{options.articles // 2 + 1}",
             "/feed.xml": "/feed.xml",
         }

@@ -27,9 +27,10 @@ from .cache.front import offer
 from .clock import clock_of
 from .presentation import site_url
 
-# The only query parameter a public page reads (a listing's page number, see
-# ``paged_public_page``); every other is left out of the key.
-KNOWN_PARAMETERS = ("page",)
+# The only query parameters a public page reads (a listing's place, ``before``, and
+# an old page number it sends on; see ``paged_public_page``); every other is left
+# out of the key.
+LISTING_PARAMETERS = ("before", "page")
 HTML = "text/html; charset=utf-8"
 
 
@@ -51,14 +52,14 @@ PageView = Callable[..., Page | BaseResponse]
 def public_page(view: PageView) -> Callable[..., BaseResponse]:
     """Serve ``view``'s page from the cache to anonymous readers, and fresh to authors.
 
-    The page reads no query parameter: ``?page=N`` is the same page, kept once.
+    The page reads no query parameter: ``?before=N`` is the same page, kept once.
     """
     return _public(view, ())
 
 
 def paged_public_page(view: PageView) -> Callable[..., BaseResponse]:
-    """``public_page`` for a listing that reads ``?page=``: each page number is kept apart."""
-    return _public(view, KNOWN_PARAMETERS)
+    """``public_page`` for a listing that reads ``?before=``: each of its pages is kept apart."""
+    return _public(view, LISTING_PARAMETERS)
 
 
 def _public(view: PageView, parameters: tuple[str, ...]) -> Callable[..., BaseResponse]:

@@ -4,10 +4,11 @@ What readers may see is decided by one rule, ``Article.is_visible_at``, applied
 at ``clock.now()``; every reader-facing query here starts from ``visible_articles``.
 """
 
+from dataclasses import dataclass
 from datetime import datetime
 
-from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Row, Select, exists, func, or_, select
+from flask import abort
+from sqlalchemy import Row, Select, exists, func, or_, select, tuple_
 from sqlalchemy.orm import joinedload
 
 from . import clock
@@ -26,11 +27,15 @@ from .models import (
 )
 
 
-def visible_articles() -> Select[Article]:
-    """Select every article a reader may see now, newest first."""
+def visible_articles(at: datetime | None = None) -> Select[Article]:
+    """Select every article a reader may see now, newest first.
+
+    ``at``, a moment already past, selects what readers may see now that had
+    appeared by then: only the limit on publication times differs.
+    """
     return (
         select(Article)
-        .where(Article.is_visible_at(clock.now()))
+        .where(Article.is_visible_at(at or clock.now()))
         .order_by(Article.published_at.desc(), Article.id.desc())
     )
 
@@ -47,9 +52,9 @@ def search(query: str, *, page: int, per_page: int) -> full_text.Results:
     return full_text.run(parsed, page=page, per_page=per_page, now=clock.now())
 
 
-def topic_articles(topic: Topic) -> Select[Article]:
-    """Select the articles of ``topic`` a reader may see, newest first."""
-    return visible_articles().where(Article.topic_id == topic.id)
+def topic_articles(topic: Topic, at: datetime | None = None) -> Select[Article]:
+    """Select the articles of ``topic`` a reader may see, newest first (``at``: see above)."""
+    return visible_articles(at).where(Article.topic_id == topic.id)
 
 
 def newest_articles(limit: int, topic: Topic | None = None) -> list[Article]:
@@ -58,18 +63,110 @@ def newest_articles(limit: int, topic: Topic | None = None) -> list[Article]:
     return list(db.session.scalars(selection.limit(limit)))
 
 
-def topic_page(topic: Topic, page: int, per_page: int) -> Pagination:
-    """Return page ``page`` of ``topic``'s articles, or abort with 404 past the last one.
+@dataclass(frozen=True)
+class TopicPage:
+    """One window of a topic's listing, newest first, with where its links lead.
 
-    The page is found by walking the listing index for ids alone, then only its
-    own rows are loaded: a deep page does not read every row it skips.
+    Pages are found by keyset, not by number: a page lists the articles older
+    than the one named in its address (``before``), so building any page costs
+    the same however many articles the topic holds, and no page counts them.
+    """
+
+    articles: list[Article]
+    # The article this page lists what is older than; None on the newest page.
+    before: int | None
+    # ``before`` of the older page; None on the oldest.
+    older: int | None
+    # ``before`` of the newer page; None when that page is the newest one (or this is).
+    newer: int | None
+
+    @property
+    def is_newest(self) -> bool:
+        return self.before is None
+
+
+Place = tuple[datetime, int]
+
+
+def _listing_place(article_id: int) -> Place | None:
+    """Return where an article stands in listings, if it has ever been published by now.
+
+    An address made when the article was listed keeps working after it is
+    unpublished, deleted or moved: its place in time has not changed.
+    """
+    found = db.session.execute(
+        select(Article.published_at, Article.id).where(
+            Article.id == article_id, Article.published_at <= clock.now()
+        )
+    ).one_or_none()
+    return None if found is None else (found.published_at, found.id)
+
+
+def listed_below(topic: Topic, place: Place) -> Select[Article]:
+    """Select ``topic``'s visible articles listed below ``place`` (a time and an id), newest first.
+
+    Limited by the place's time rather than now (the same articles, as the place
+    has appeared): with one upper bound SQLite starts its index search at the
+    place instead of walking down to it from the newest (0.5 ms, not 13, at 100,000).
+    """
+    return topic_articles(topic, at=place[0]).where(
+        tuple_(Article.published_at, Article.id) < place
+    )
+
+
+def listed_above(topic: Topic, place: Place) -> Select[int]:
+    """Select the ids of ``topic``'s visible articles listed above ``place``, oldest first."""
+    return (
+        topic_articles(topic)
+        .with_only_columns(Article.id)
+        .where(tuple_(Article.published_at, Article.id) > place)
+        .order_by(None)
+        .order_by(Article.published_at, Article.id)
+    )
+
+
+def topic_page(topic: Topic, *, before: int | None, per_page: int) -> TopicPage:
+    """Return the ``per_page`` articles of ``topic`` older than article ``before`` (None: newest).
+
+    Aborts with 404 when ``before`` names no article that has been published, or
+    nothing of the topic is older than it (no link leads there).
+    """
+    listing = topic_articles(topic)
+    if before is not None:
+        place = _listing_place(before)
+        if place is None:
+            abort(404)
+        listing = listed_below(topic, place)
+    found = list(db.session.scalars(listing.limit(per_page + 1)))
+    if before is not None and not found:
+        abort(404)
+    shown = found[:per_page]
+    older = shown[-1].id if len(found) > per_page else None
+    newer = _newer_page(topic, shown[0], per_page) if before is not None else None
+    return TopicPage(articles=shown, before=before, older=older, newer=newer)
+
+
+def _newer_page(topic: Topic, first: Article, per_page: int) -> int | None:
+    """Return ``before`` of the page of ``per_page`` articles just newer than ``first``.
+
+    Read upwards from ``first``: the article one past that page is its ``before``;
+    with no such article the newer page is the topic's newest.
+    """
+    assert first.published_at is not None  # it is listed
+    upwards = listed_above(topic, (first.published_at, first.id))
+    return db.session.scalar(upwards.offset(per_page).limit(1))
+
+
+def legacy_page_start(topic: Topic, page: int, per_page: int) -> int | None:
+    """Return ``before`` for what was page ``page`` of ``topic`` when pages had numbers.
+
+    Only for old ``?page=N`` addresses, which are sent on to their keyset page: this
+    walks the listing up to that page, as numbered pages always did. None past
+    the end.
     """
     ids = topic_articles(topic).with_only_columns(Article.id)
-    listing = db.paginate(ids, page=page, per_page=per_page, error_out=True)
-    rows = db.session.scalars(select(Article).where(Article.id.in_(listing.items)))
-    found = {article.id: article for article in rows}
-    listing.items = [found[article_id] for article_id in listing.items]
-    return listing
+    window = list(db.session.scalars(ids.offset((page - 1) * per_page - 1).limit(2)))
+    return window[0] if len(window) == 2 else None
 
 
 def _live_topics() -> Select[Topic]:

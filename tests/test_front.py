@@ -5,9 +5,10 @@ from flask import Flask
 
 from blog.cache import site_cache
 from blog.cache.front import Front
+from tests.helpers import START, days
 
 TOPIC = "treatment-resistant-depression"
-REPLAYED = ["/", f"/topics/{TOPIC}", f"/topics/{TOPIC}?page=1", "/a-guide", "/sitemap.xml",
+REPLAYED = ["/", f"/topics/{TOPIC}", f"/topics/{TOPIC}?before=2", "/a-guide", "/sitemap.xml",
             "/robots.txt", "/feed.xml", "/feed.json", f"/topics/{TOPIC}/feed.xml",
             "/healthz"]  # fmt: skip
 # Headers that carry the current second, whoever answers.
@@ -48,6 +49,7 @@ def proxied(make_app) -> Flask:
 
 @pytest.mark.parametrize("path", REPLAYED)
 def test_a_repeated_anonymous_request_is_answered_as_the_app_answered_it(proxied, publish, path):
+    publish("An older guide", when=START - days(1))  # id 1, listed under ?before=2
     publish("A guide")
     framework = count_framework_requests(proxied)
     client = proxied.test_client()
@@ -118,7 +120,7 @@ def test_writes_and_odd_requests_always_reach_the_app(client, app, publish):
     client.get("/a-guide", headers={"Range": "bytes=0-10"})
     client.get("/a-guide", headers={"If-Match": '"nope"'})
     client.post("/a-guide")
-    client.get("/a-guide?page=1&x=2")
+    client.get("/a-guide?before=1&x=2")
     assert len(framework) == 4
 
 
@@ -134,7 +136,7 @@ def test_the_recorded_answers_are_bounded(make_app, publish):
 def test_the_recorded_answers_are_bounded_in_bytes_whatever_addresses_are_asked_for(
     make_app, publish
 ):
-    # A feed ignores ?page=, so every number is another address for the same large
+    # A feed ignores ?before=, so every number is another address for the same large
     # document: without a bound in bytes, a few hundred requests hold hundreds of copies.
     publish("A guide", body="A long paragraph of careful text. " * 3000)
     app = make_app(CACHE_FRONT_BYTES=400_000)
@@ -142,11 +144,11 @@ def test_the_recorded_answers_are_bounded_in_bytes_whatever_addresses_are_asked_
     feed = client.get("/feed.xml").data
     assert len(feed) > 100_000
     for number in range(1, 21):
-        assert client.get(f"/feed.xml?page={number}").data == feed
+        assert client.get(f"/feed.xml?before={number}").data == feed
     front = front_of(app)
     assert 1 <= len(front) <= 400_000 // len(feed)
     framework = count_framework_requests(app)
-    assert client.get("/feed.xml?page=20").data == feed
+    assert client.get("/feed.xml?before=20").data == feed
     assert framework == []  # the newest are still replayed
 
 

@@ -92,16 +92,15 @@ def test_every_public_page_names_its_canonical_address_and_share_card(
     assert read(client, "/").meta["og:type"] == "website"
 
 
-def test_a_canonical_address_drops_unknown_parameters_and_keeps_the_page_number(
+def test_a_canonical_address_drops_unknown_parameters_and_keeps_the_listing_place(
     app, client, clock, publish
 ):
     app.config["ARTICLES_PER_PAGE"] = 1
     publish("First")
-    publish("Second")
+    second = publish("Second")
     assert read(client, f"/topics/{TOPIC}?utm_source=x").canonical == [f"{SITE_URL}/topics/{TOPIC}"]
-    assert read(client, f"/topics/{TOPIC}?page=2").canonical == [
-        f"{SITE_URL}/topics/{TOPIC}?page=2"
-    ]
+    older = f"/topics/{TOPIC}?before={second.id}"
+    assert read(client, f"{older}&utm_source=x").canonical == [f"{SITE_URL}{older}"]
 
 
 def test_an_error_page_names_no_canonical_address(client):

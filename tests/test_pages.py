@@ -15,13 +15,20 @@ from blog.topics import TopicInput, save_topic
 from tests.helpers import START, days
 
 TOPIC = "treatment-resistant-depression"
-PUBLIC_PAGES = ["/", f"/topics/{TOPIC}", f"/topics/{TOPIC}?page=1", "/a-guide", "/sitemap.xml",
+# "?before=2": the older page of a topic listing, under "A guide" (see ``publish_two``).
+PUBLIC_PAGES = ["/", f"/topics/{TOPIC}", f"/topics/{TOPIC}?before=2", "/a-guide", "/sitemap.xml",
                 "/robots.txt"]  # fmt: skip
+
+
+def publish_two(publish):
+    """Publish "An older guide" (id 1), then "A guide" (id 2), so the topic has an older page."""
+    publish("An older guide", when=START - days(1))
+    publish("A guide")
 
 
 @pytest.mark.parametrize("path", PUBLIC_PAGES)
 def test_an_anonymous_reader_gets_a_public_cacheable_page_and_no_cookie(client, publish, path):
-    publish("A guide")
+    publish_two(publish)
     response = client.get(path)
     assert response.status_code == 200
     assert "Set-Cookie" not in response.headers
@@ -34,7 +41,7 @@ def test_an_anonymous_reader_gets_a_public_cacheable_page_and_no_cookie(client, 
 def test_a_cached_page_is_served_reading_nothing_but_its_generation(
     client, publish, sql_statements, path
 ):
-    publish("A guide")
+    publish_two(publish)
     first = client.get(path)
     with sql_statements() as statements:
         again = client.get(path)
@@ -45,7 +52,7 @@ def test_a_cached_page_is_served_reading_nothing_but_its_generation(
 
 @pytest.mark.parametrize("path", PUBLIC_PAGES)
 def test_an_unchanged_page_is_answered_304_without_a_body(client, publish, path):
-    publish("A guide")
+    publish_two(publish)
     first = client.get(path)
     by_etag = client.get(path, headers={"If-None-Match": first.headers["ETag"]})
     by_date = client.get(path, headers={"If-Modified-Since": first.headers["Last-Modified"]})
@@ -69,7 +76,7 @@ def test_a_missing_page_is_not_cached_as_a_page(client, publish):
         response = client.get("/no-such-guide")
         assert response.status_code == 404
         assert "ETag" not in response.headers
-    assert client.get(f"/topics/{TOPIC}?page=9").status_code == 404
+    assert client.get(f"/topics/{TOPIC}?before=1").status_code == 404  # nothing older
 
 
 def test_unknown_query_parameters_add_no_cache_entries(app, client, publish):
@@ -80,13 +87,14 @@ def test_unknown_query_parameters_add_no_cache_entries(app, client, publish):
     size = len(entries)
     for number in range(50):
         assert client.get(f"/?x={number}").status_code == 200
-        assert client.get(f"/topics/{TOPIC}?page=1&utm={number}").status_code == 200
+        assert client.get(f"/topics/{TOPIC}?utm={number}").status_code == 200
     assert len(entries) == size + 1  # the topic page, once
 
 
-def test_a_page_number_adds_cache_entries_only_where_the_page_reads_it(app, client, publish):
-    # Only a topic's listing has pages (and 404s past the last); anywhere else ?page=N
-    # would be a million new addresses of one page, each built and kept, in Redis for a day.
+def test_a_listing_place_adds_cache_entries_only_where_the_page_reads_it(app, client, publish):
+    # Only a topic's listing has pages (and 404s for an unknown place); anywhere else
+    # ?before=N would be a billion new addresses of one page, each built and kept, in
+    # Redis for a day. An old ?page=N is sent on, never kept.
     publish("A guide")
     paths = ["/", "/a-guide", "/glossary", "/sitemap.xml"]
     for path in paths:
@@ -96,7 +104,9 @@ def test_a_page_number_adds_cache_entries_only_where_the_page_reads_it(app, clie
     size = len(entries)
     for number in range(1, 31):
         for path in paths:
+            assert client.get(f"{path}?before={number}").status_code == 200
             assert client.get(f"{path}?page={number}").status_code == 200
+        assert client.get(f"/topics/{TOPIC}?page={number}").status_code in (301, 404)
     assert len(entries) == size
 
 

@@ -6,6 +6,9 @@ from datetime import UTC, datetime
 import pytest
 
 from blog.demo import ARTICLES, TOPIC_SLUG, TOPIC_TITLE, load_demo_content
+from blog.extensions import db
+from blog.models import Article, Author
+from blog.publishing import ArticleInput, save_article, unpublish
 from tests.helpers import START, days, without_term_marks
 
 MAOI = ARTICLES[0]
@@ -95,25 +98,122 @@ def test_home_lists_topics_and_latest_articles(client, demo):
     assert page.count("<h1>") == 1
 
 
-def test_topic_pages_list_ten_newest_first_with_working_page_links(client, publish):
+def titles_on(page: str) -> list[str]:
+    return re.findall(r">Guide number (\d+)</a>", page)
+
+
+def link(page: str, rel: str | None = None, text: str | None = None) -> str | None:
+    """Return the pagination link with ``rel`` or with ``text``, None if the page has none."""
+    for attributes, shown in re.findall(r"<a href=(\"[^\"]*\"[^>]*)>([^<]*)</a>", page):
+        href = re.match(r'"([^"]*)"', attributes).group(1).replace("&amp;", "&")
+        if (rel and f'rel="{rel}"' in attributes) or (text and shown == text):
+            return href
+    return None
+
+
+def test_topic_pages_list_ten_newest_first_with_older_and_newer_links(client, publish):
     for number in range(1, 26):
         publish(f"Guide number {number}", when=START + days(number))
 
     first = client.get("/topics/treatment-resistant-depression").get_data(as_text=True)
-    titles = re.findall(r">Guide number (\d+)</a>", first)
-    assert titles == [str(n) for n in range(25, 15, -1)]
-    assert "page 1 of 3" in first
-    links = re.findall(r'href="(/topics/treatment-resistant-depression\?page=\d+)"', first)
-    assert "/topics/treatment-resistant-depression?page=3" in links
+    assert titles_on(first) == [str(n) for n in range(25, 15, -1)]
+    assert link(first, rel="prev") is None and link(first, text="Newest guides") is None
+    older = link(first, rel="next")
+    assert older == "/topics/treatment-resistant-depression?before=16"  # the last one shown
 
-    second = client.get("/topics/treatment-resistant-depression?page=2").get_data(as_text=True)
-    assert re.findall(r">Guide number (\d+)</a>", second) == [str(n) for n in range(15, 5, -1)]
-    third_page = client.get("/topics/treatment-resistant-depression?page=3").get_data(as_text=True)
-    assert re.findall(r">Guide number (\d+)</a>", third_page) == ["5", "4", "3", "2", "1"]
-    assert 'rel="prev"' in third_page and 'rel="next"' not in third_page
-    # The topic's intro opens the first page only.
+    second = client.get(older).get_data(as_text=True)
+    assert titles_on(second) == [str(n) for n in range(15, 5, -1)]
+    # Its dates, oldest to newest, tell the pages apart in a tab or a bookmark.
+    assert "(guides from 7 November 2025 to 16 November 2025) – " in re.search(
+        r"<title>(.*)</title>", second
+    ).group(1)
+    assert link(second, rel="prev") == "/topics/treatment-resistant-depression"
+    third = client.get(link(second, rel="next")).get_data(as_text=True)
+    assert titles_on(third) == ["5", "4", "3", "2", "1"]
+    assert link(third, rel="next") is None
+    assert link(third, rel="prev") == older
+    assert link(third, text="Newest guides") == "/topics/treatment-resistant-depression"
+    # The topic's intro opens the newest page only.
     assert "About <em>this</em>" in first
-    assert "About <em>this</em>" not in third_page
+    assert "About <em>this</em>" not in second and "About <em>this</em>" not in third
+
+
+def test_newer_links_walk_back_up_in_pages_of_ten_from_any_place(client, publish):
+    guides = [publish(f"Guide number {n}", when=START + days(n)) for n in range(1, 26)]
+    # A page that starts anywhere (an older link made before three more were published).
+    page = client.get(f"/topics/treatment-resistant-depression?before={guides[3].id}")
+    assert titles_on(page.get_data(as_text=True)) == ["3", "2", "1"]
+    seen = []
+    address = link(page.get_data(as_text=True), rel="prev")
+    while address is not None:
+        shown = client.get(address).get_data(as_text=True)
+        seen.append(titles_on(shown))
+        address = link(shown, rel="prev")
+    assert seen == [[str(n) for n in range(13, 3, -1)], [str(n) for n in range(23, 13, -1)],
+                    [str(n) for n in range(25, 15, -1)]]  # fmt: skip
+
+
+def test_an_old_page_number_is_sent_on_to_the_page_listing_the_same_guides(client, publish):
+    for number in range(1, 26):
+        publish(f"Guide number {number}", when=START + days(number))
+    topic = "/topics/treatment-resistant-depression"
+    for number, shown in [(1, range(25, 15, -1)), (2, range(15, 5, -1)), (3, range(5, 0, -1))]:
+        response = client.get(f"{topic}?page={number}")
+        assert response.status_code == 301
+        landed = client.get(response.headers["Location"]).get_data(as_text=True)
+        assert titles_on(landed) == [str(n) for n in shown]
+    assert client.get(f"{topic}?page=4").status_code == 404
+
+
+def test_an_older_page_keeps_its_place_when_the_guide_it_starts_under_is_unpublished(
+    app, client, publish
+):
+    guides = [publish(f"Guide number {n}", when=START + days(n)) for n in range(1, 4)]
+    older = f"/topics/treatment-resistant-depression?before={guides[1].id}"
+    assert titles_on(client.get(older).get_data(as_text=True)) == ["1"]
+    with app.app_context():
+        unpublish(
+            db.session.get_one(Article, guides[1].id),
+            by=db.session.get_one(Author, guides[1].author_id),
+        )
+    first = client.get("/topics/treatment-resistant-depression").get_data(as_text=True)
+    assert titles_on(first) == ["3", "1"]
+    assert titles_on(client.get(older).get_data(as_text=True)) == ["1"]
+
+
+@pytest.mark.parametrize(
+    "before",
+    ["99", "1", "0", "-1", "two", "02", "%202", "%C2%B2", "%D9%A3", "7" * 5000],
+    ids=["no-such-guide", "nothing-older", "zero", "negative", "word", "leading-zero", "space",
+         "superscript-2", "arabic-3", "5000-digits"],
+)  # fmt: skip
+def test_a_listing_place_that_is_not_a_guide_or_has_nothing_older_is_a_404(client, publish, before):
+    publish("Only guide")
+    publish("Newer guide", when=START + days(1))
+    response = client.get(f"/topics/treatment-resistant-depression?before={before}")
+    assert response.status_code == 404
+    assert "Page not found" in response.get_data(as_text=True)
+
+
+def test_a_guide_scheduled_for_later_names_no_listing_place_yet(app, client, clock, publish):
+    first = publish("Only guide", when=START - days(1))
+    with app.app_context():
+        later = save_article(
+            None,
+            ArticleInput("Coming soon", "Soon.", "Text.", first.topic_id, ""),
+            by=db.session.get_one(Author, first.author_id),
+            publish=True,
+            publish_at=START + days(30),
+            now=START,
+        )
+        later_id = later.id
+    assert (
+        client.get(f"/topics/treatment-resistant-depression?before={later_id}").status_code == 404
+    )
+    clock.advance(days(31))
+    assert (
+        client.get(f"/topics/treatment-resistant-depression?before={later_id}").status_code == 200
+    )
 
 
 @pytest.mark.parametrize(
@@ -121,7 +221,7 @@ def test_topic_pages_list_ten_newest_first_with_working_page_links(client, publi
     ["99", "0", "-1", "two", "%C2%B2", "%D9%A3", "7" * 5000],
     ids=["past-the-end", "zero", "negative", "word", "superscript-2", "arabic-3", "5000-digits"],
 )
-def test_a_page_past_the_end_or_not_a_number_is_a_404(client, publish, page):
+def test_an_old_page_number_past_the_end_or_not_a_number_is_a_404(client, publish, page):
     publish("Only guide")
     response = client.get(f"/topics/treatment-resistant-depression?page={page}")
     assert response.status_code == 404

@@ -26,6 +26,7 @@ PATHS = [
     "/topics/{x}/feed.xml",
     "/topics/{x}/feed.json",
     "/topics/treatment-resistant-depression?page={x}",
+    "/topics/treatment-resistant-depression?before={x}",
     "/?page={x}",
     "/login?next={x}",
     "/feed.xml?{x}={x}",

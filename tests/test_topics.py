@@ -164,7 +164,8 @@ def test_a_slug_change_sends_the_page_and_both_feeds_on_with_a_301(
     assert edit(client, "lithium", title="Lithium", slug="lithium-levels").status_code == 302
     for old, new in [
         ("/topics/lithium", "/topics/lithium-levels"),
-        ("/topics/lithium?page=1", "/topics/lithium-levels?page=1"),
+        ("/topics/lithium?before=1", "/topics/lithium-levels?before=1"),
+        ("/topics/lithium?page=2", "/topics/lithium-levels?page=2"),
         ("/topics/lithium/feed.xml", "/topics/lithium-levels/feed.xml"),
         ("/topics/lithium/feed.json", "/topics/lithium-levels/feed.json"),
     ]:

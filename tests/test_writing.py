@@ -373,6 +373,7 @@ def test_absurd_numbers_get_clear_answers_not_database_errors(client, logged_in,
     write(client, topic)
     huge = "9" * 25
     assert client.get(f"/topics/{TOPIC}?page={huge}").status_code == 404
+    assert client.get(f"/topics/{TOPIC}?before={huge}").status_code == 404
     assert client.get(f"/lithium-and-your-kidneys/history/{huge}").status_code == 404
     assert client.get("/lithium-and-your-kidneys/history/99").status_code == 404
     response = write(client, topic, title="Another", topic=huge)

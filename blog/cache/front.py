@@ -8,7 +8,7 @@ process shows at once) and a comparison that the entry found is the one that was
 recorded. Anything else goes to the app, which stays the one source of truth:
 
 - only GET and HEAD without a session or remember-me cookie, and with no query
-  string but ``page=<number>``, are answered here; a conditional request is
+  string but ``before=<number>``, are answered here; a conditional request is
   answered 304 exactly when Werkzeug would, and ``If-Match`` or ``Range`` go on;
 - an answer is recorded only from a GET the app itself answered 200 from the
   cache entry it offered (``offer``), byte for byte, without setting a cookie;
@@ -44,7 +44,7 @@ OFFER_KEY = "blog.front.offer"
 LOOKUP_KEY = "blog.front.lookup"
 CONSTANT = "constant"
 # The one query string a public page reads (anything else goes to the app).
-SIMPLE_QUERY = re.compile(r"(?:page=[0-9]{1,7})?")
+SIMPLE_QUERY = re.compile(r"(?:before=[1-9][0-9]{0,11})?")
 # Headers brought up to date on every replay.
 DATE = "date"
 ACCEL_EXPIRES = "x-accel-expires"
@@ -110,7 +110,7 @@ class Front:
         self.app = app
         self.wsgi_app = wsgi_app
         self.max_answers = max_answers
-        # Many addresses can answer with one large document (a feed ignores ?page=):
+        # Many addresses can answer with one large document (a feed ignores ?before=):
         # a bound in number alone would let them hold that many copies of it.
         self.max_bytes = max_bytes
         self._bytes = 0

@@ -5,6 +5,7 @@ readers, with validators for conditional GETs (see ``blog.pages``).
 """
 
 from datetime import datetime
+from typing import Any
 
 from flask import (
     Blueprint,
@@ -21,8 +22,8 @@ from werkzeug.wrappers import Response as BaseResponse
 from .. import clock, glossary, notices, queries
 from ..accounts import normalise_username
 from ..cache.front import constant_answer
-from ..models import Article, Author
-from ..pages import Page, paged_public_page, public_page
+from ..models import Article, Author, Topic
+from ..pages import LISTING_PARAMETERS, Page, paged_public_page, public_page
 from ..presentation import absolute_url
 from ..rules import whole_number
 from ..structured_data import ArticleLinks, article_graph, script_json
@@ -52,28 +53,49 @@ def topic(slug: str) -> Page | BaseResponse:
         moved_to = queries.moved_topic_slug(slug)
         if moved_to is None:
             abort(404)
-        # A missing ?page= (None) stays missing.
-        wanted_page = request.args.get("page")
-        return redirect(url_for("reading.topic", slug=moved_to, page=wanted_page), code=301)
-    page = queries.topic_page(
-        topic, _page_number(), per_page=current_app.config["ARTICLES_PER_PAGE"]
-    )
-    # Only the first page shows the intro, so only it marks glossary terms.
-    intro = glossary.mark_page_terms(topic.intro_html if page.page == 1 else "")
+        # What the address asked for goes with it; a missing parameter (None) stays missing.
+        asked: dict[str, Any] = {name: request.args.get(name) for name in LISTING_PARAMETERS}
+        return redirect(url_for("reading.topic", slug=moved_to, **asked), code=301)
+    per_page = current_app.config["ARTICLES_PER_PAGE"]
+    if "page" in request.args:
+        return _numbered_page(topic, per_page)
+    page = queries.topic_page(topic, before=_article_id("before"), per_page=per_page)
+    # Only the newest page shows the intro, so only it marks glossary terms.
+    intro = glossary.mark_page_terms(topic.intro_html if page.is_newest else "")
     shown = notices.current()
     body = render_template("reading/topic.html", topic=topic, page=page, intro=intro, notices=shown)
     changed_at = _latest(
         queries.listing_changed_at(topic),
         shown.changed_at,
-        glossary.changed_at() if page.page == 1 else None,
+        glossary.changed_at() if page.is_newest else None,
     )
     return Page(body, changed_at=changed_at)
 
 
-def _page_number() -> int:
-    """Read ``?page=``: a whole number from 1 up, or the page does not exist."""
-    number = whole_number(request.args.get("page", "1"), maximum=MAX_PAGE_NUMBER)
+def _numbered_page(topic: Topic, per_page: int) -> BaseResponse:
+    """Send an old ``?page=N`` address on to the page that now lists the same articles."""
+    number = whole_number(request.args["page"], maximum=MAX_PAGE_NUMBER)
     if number is None:
+        abort(404)
+    before = None
+    if number > 1:
+        before = queries.legacy_page_start(topic, number, per_page)
+        if before is None:
+            abort(404)
+    return redirect(url_for("reading.topic", slug=topic.slug, before=before), code=301)
+
+
+def _article_id(name: str) -> int | None:
+    """Read an article id from the query string: absent is None, anything else but an id is a 404.
+
+    Only the id as the site writes it: "007" or " 7" would be one more address, and
+    one more cached copy, of the same page.
+    """
+    text = request.args.get(name)
+    if text is None:
+        return None
+    number = whole_number(text)
+    if number is None or str(number) != text:
         abort(404)
     return number
 
