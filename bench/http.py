@@ -2,10 +2,11 @@
 
 Usage: python -m bench.http [--articles 1000,100000] [--duration 10] [--warmup 3]
            [--redis-url redis://127.0.0.1:6379/4] [--no-peer] [--no-nginx]
+           [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/test]
 
-For each size a fresh SQLite database is filled, then gunicorn (2 sync workers) serves
-the blog, a bare Flask "Hello, World!" app and a tutorial-style peer blog (bench/peer.py);
-wrk -t2 -c32 runs on every route after a warm-up, each right after the same run on the
+For each size a fresh database (SQLite, or the one given, emptied first) is filled, then
+gunicorn (2 sync workers) serves the blog, a bare Flask "Hello, World!" app and a
+tutorial-style peer blog (bench/peer.py); wrk -t2 -c32 runs on every route after a warm-up, each right after the same run on the
 bare app, directly and through nginx when it is installed.
 """
 
@@ -161,12 +162,13 @@ def proportional_mib(pid: int) -> float:
 
 def run_size(count: int, options: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory() as folder:
-        app = build_app(None, folder)
+        app = build_app(options.database_url, folder)
         fill(app, count)
         database = app.config["SQLALCHEMY_DATABASE_URI"]
         with app.app_context():
+            kind = db.engine.dialect.name
             db.engine.dispose()
-        print(f"\n=== {count:,} articles (SQLite) ===")
+        print(f"\n=== {count:,} articles ({kind}) ===")
         with serving("bench.hello:app", {}, health="/") as (hello_port, _):
             bare = f"http://127.0.0.1:{hello_port}/"
             peers = [] if options.no_peer else [run_peer(Path(folder), bare, options)]
@@ -222,6 +224,7 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=10, help="seconds per route")
     parser.add_argument("--warmup", type=int, default=3, help="seconds before each measure")
     parser.add_argument("--redis-url", help="also measure with the cache in this Redis")
+    parser.add_argument("--database-url", help="a database to empty and fill (default: SQLite)")
     parser.add_argument("--no-peer", action="store_true", help="skip the tutorial-style peer")
     parser.add_argument("--no-nginx", action="store_true", help="skip the runs through nginx")
     options = parser.parse_args()

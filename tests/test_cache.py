@@ -186,11 +186,22 @@ class Seconds:
         return self.now
 
 
-@requires_redis
-def test_a_remembered_generation_shows_another_process_change_within_its_time():
-    prefix, seconds = f"test:{uuid.uuid4()}", Seconds()
-    here = RememberedGenerations(RedisGenerations(redis_link(), prefix), 0.25, clock=seconds)
-    elsewhere = RedisGenerations(redis_link(), prefix)
+def shared_stores(kind: str, app: Flask) -> tuple:
+    """Return two generation stores over one shared place, as two processes would have them."""
+    if kind == "redis":
+        prefix = f"test:{uuid.uuid4()}"
+        return RedisGenerations(redis_link(), prefix), RedisGenerations(redis_link(), prefix)
+    with app.app_context():
+        return DatabaseGenerations(db.engine), DatabaseGenerations(db.engine)
+
+
+@pytest.mark.parametrize(
+    "kind", [pytest.param("redis", marks=requires_redis), "database"]
+)  # fmt: skip
+def test_a_remembered_generation_shows_another_process_change_within_its_time(app, kind):
+    seconds = Seconds()
+    store, elsewhere = shared_stores(kind, app)
+    here = RememberedGenerations(store, 0.25, clock=seconds)
     assert here.current("pages") == 0
     elsewhere.bump(["pages"])
     seconds.now += 0.2
@@ -200,3 +211,19 @@ def test_a_remembered_generation_shows_another_process_change_within_its_time():
     here.bump(["pages"])  # its own change: at once
     assert here.current("pages") == 2
     assert elsewhere.current("pages") == 2
+
+
+def test_without_redis_another_process_change_shows_at_once_on_sqlite_and_soon_on_postgresql(
+    app, make_app, publish
+):
+    # SQLite's generation costs microseconds to read, so it is read every time; a
+    # server database's costs a round trip, so it is trusted for the memo's time (an
+    # hour here, so the test does not depend on how fast it runs).
+    publish("A guide")
+    reader = make_app(CACHE_GENERATION_MEMO_SECONDS=3600).test_client()
+    assert "Another guide" not in reader.get("/").get_data(as_text=True)
+    publish("Another guide")  # through another app: another process, as caches go
+    shown = reader.get("/").get_data(as_text=True)
+    with app.app_context():
+        on_sqlite = db.engine.dialect.name == "sqlite"
+    assert ("Another guide" in shown) is on_sqlite

@@ -63,6 +63,8 @@ class DatabaseGenerations:
         self._insert = inserts[engine.dialect.name]
         path = engine.url.database if engine.dialect.name == "sqlite" else None
         self._sqlite = SqliteReader(path) if path and path != ":memory:" else None
+        # A read costs microseconds, not a round trip to a server (see ``cache.init_app``).
+        self.is_local_file = self._sqlite is not None
 
     def current(self, scope: str) -> int:
         if self._sqlite is not None:
