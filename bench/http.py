@@ -6,8 +6,9 @@ Usage: python -m bench.http [--articles 1000,100000] [--duration 10] [--warmup 3
 
 For each size a fresh database (SQLite, or the one given, emptied first) is filled, then
 gunicorn (2 sync workers) serves the blog, a bare Flask "Hello, World!" app and a
-tutorial-style peer blog (bench/peer.py); wrk -t2 -c32 runs on every route after a warm-up, each right after the same run on the
-bare app, directly and through nginx when it is installed.
+tutorial-style peer blog (bench/peer.py); wrk -t2 -c32 runs on every route after a
+warm-up, each right after the same run on the bare app, directly and through nginx when it
+is installed.
 """
 
 import argparse
