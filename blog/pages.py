@@ -2,7 +2,7 @@
 
 A view decorated with ``public_page`` returns a ``Page`` (or a redirect, which
 passes through). For an anonymous reader the page comes from the cache, keyed by
-path alone (and the ``page`` parameter, for a listing decorated with
+path alone (and the ``before`` and ``page`` parameters, for a listing decorated with
 ``paged_public_page``), so unknown parameters never add entries;
 any change readers can see moves the ``PAGES_SCOPE`` generation on (the write
 side does that). Authors, and readers with a message waiting for them, get the

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import abort
-from sqlalchemy import Row, Select, exists, func, or_, select, tuple_
+from sqlalchemy import Row, Select, and_, exists, func, or_, select, tuple_
 from sqlalchemy.orm import joinedload
 
 from . import clock
@@ -85,21 +85,36 @@ class TopicPage:
         return self.before is None
 
 
+@dataclass(frozen=True)
+class ListedElsewhere:
+    """An address's place is not a guide listed in the topic now: ``before`` lists the same."""
+
+    # None: the topic's newest page.
+    before: int | None
+
+
 Place = tuple[datetime, int]
 
 
-def _listing_place(article_id: int) -> Place | None:
-    """Return where an article stands in listings, if it has ever been published by now.
+def _listing_place(topic: Topic, article_id: int) -> tuple[Place, bool] | None:
+    """Return where an article stands in listings, and whether ``topic`` lists it now.
 
-    An address made when the article was listed keeps working after it is
-    unpublished, deleted or moved: its place in time has not changed.
+    None if it has never been published by now. An article unpublished, deleted or
+    moved since an address named it keeps its place in time, so the address can
+    be sent on to the page listing the same guides.
     """
+    now = clock.now()
+    listed_here = and_(Article.topic_id == topic.id, Article.is_visible_at(now))
     found = db.session.execute(
-        select(Article.published_at, Article.id).where(
-            Article.id == article_id, Article.published_at <= clock.now()
+        select(Article.published_at, Article.id, listed_here).where(
+            Article.id == article_id, Article.published_at <= now
         )
     ).one_or_none()
-    return None if found is None else (found.published_at, found.id)
+    if found is None:
+        return None
+    published_at, found_id, is_listed = found
+    assert published_at is not None  # chosen by it
+    return (published_at, found_id), bool(is_listed)
 
 
 def listed_below(topic: Topic, place: Place) -> Select[Article]:
@@ -125,23 +140,31 @@ def listed_above(topic: Topic, place: Place) -> Select[int]:
     )
 
 
-def topic_page(topic: Topic, *, before: int | None, per_page: int) -> TopicPage:
+def topic_page(topic: Topic, *, before: int | None, per_page: int) -> TopicPage | ListedElsewhere:
     """Return the ``per_page`` articles of ``topic`` older than article ``before`` (None: newest).
 
-    Aborts with 404 when ``before`` names no article that has been published, or
-    nothing of the topic is older than it (no link leads there).
+    Only a guide the topic lists names a page, so there are never more pages than
+    guides. Any other article that has been published gives ``ListedElsewhere``,
+    the guide that now heads its place. Aborts with 404 when ``before`` names no
+    article that has been published, or nothing of the topic is older than it (no
+    link leads there).
     """
     listing = topic_articles(topic)
     if before is not None:
-        place = _listing_place(before)
-        if place is None:
+        found = _listing_place(topic, before)
+        if found is None:
             abort(404)
+        place, is_listed = found
         listing = listed_below(topic, place)
-    found = list(db.session.scalars(listing.limit(per_page + 1)))
-    if before is not None and not found:
+        if not is_listed:
+            if db.session.scalar(listing.with_only_columns(Article.id).limit(1)) is None:
+                abort(404)
+            return ListedElsewhere(db.session.scalar(listed_above(topic, place).limit(1)))
+    rows = list(db.session.scalars(listing.limit(per_page + 1)))
+    if before is not None and not rows:
         abort(404)
-    shown = found[:per_page]
-    older = shown[-1].id if len(found) > per_page else None
+    shown = rows[:per_page]
+    older = shown[-1].id if len(rows) > per_page else None
     newer = _newer_page(topic, shown[0], per_page) if before is not None else None
     return TopicPage(articles=shown, before=before, older=older, newer=newer)
 

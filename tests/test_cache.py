@@ -213,6 +213,35 @@ def test_a_remembered_generation_shows_another_process_change_within_its_time(ap
     assert elsewhere.current("pages") == 2
 
 
+class Overtaken:
+    """A store whose next read answers what it read before a bump that lands meanwhile."""
+
+    def __init__(self, store) -> None:
+        self.store = store
+        self.meanwhile = None
+
+    def current(self, scope: str) -> int:
+        generation = self.store.current(scope)
+        if self.meanwhile is not None:
+            meanwhile, self.meanwhile = self.meanwhile, None
+            meanwhile()
+        return generation
+
+    def bump(self, scopes) -> None:
+        self.store.bump(scopes)
+
+
+def test_a_read_overtaken_by_this_process_own_change_is_not_remembered(app):
+    # Thread A reads generation 0; thread B publishes (1) and forgets what it knew;
+    # A must not then remember 0, or B's readers would get the old page for a while.
+    store, _ = shared_stores("database", app)
+    overtaken = Overtaken(store)
+    here = RememberedGenerations(overtaken, 0.25, clock=Seconds())
+    overtaken.meanwhile = lambda: here.bump(["pages"])
+    assert here.current("pages") == 0  # what was read before the change
+    assert here.current("pages") == 1
+
+
 def test_without_redis_another_process_change_shows_at_once_on_sqlite_and_soon_on_postgresql(
     app, make_app, publish
 ):

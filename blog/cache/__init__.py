@@ -141,7 +141,7 @@ def init_app(app: Flask) -> None:
 
         with app.app_context():
             generations = DatabaseGenerations(db.engine)
-        round_trip = not generations.is_local_file
+            round_trip = db.engine.dialect.name != "sqlite"
         entries = MemoryEntries(config["CACHE_MEMORY_ENTRIES"])
     # A read from Redis or PostgreSQL is a round trip (about 0.2 ms on PostgreSQL through
     # the pool, against 10 µs from a SQLite file), paid by every cached page and feed:

@@ -4,7 +4,8 @@ A reader with no login cookie who asks again for a page or a feed the app has
 already served from the cache gets the same bytes and the same headers Flask
 gave the first time, with no request context, session, user loading, routing or
 hooks: only the cache lookup (which reads the generation, so a publish in any
-process shows at once) and a comparison that the entry found is the one that was
+process shows at once, or within ``CACHE_GENERATION_MEMO_SECONDS`` where that read
+is remembered) and a comparison that the entry found is the one that was
 recorded. Anything else goes to the app, which stays the one source of truth:
 
 - only GET and HEAD without a session or remember-me cookie, and with no query
@@ -44,7 +45,7 @@ OFFER_KEY = "blog.front.offer"
 LOOKUP_KEY = "blog.front.lookup"
 CONSTANT = "constant"
 # The one query string a public page reads (anything else goes to the app).
-SIMPLE_QUERY = re.compile(r"(?:before=[1-9][0-9]{0,11})?")
+SIMPLE_QUERY = re.compile(r"(?:before=[1-9][0-9]{0,9})?")  # an id: at most MAX_ID's 10 digits
 # Headers brought up to date on every replay.
 DATE = "date"
 ACCEL_EXPIRES = "x-accel-expires"

@@ -4,7 +4,8 @@ A scope's generation moves on whenever something it covers changes. Entries are
 stored under the generation read *before* they were built, so an entry built
 from data that changed mid-build is never found again. The counters live in
 Redis when it is configured, otherwise in the database (``cache_generations``),
-so an invalidation in one process reaches every other at once.
+so an invalidation in one process reaches every other: at once, or within
+``CACHE_GENERATION_MEMO_SECONDS`` where a read is a round trip (``RememberedGenerations``).
 """
 
 from __future__ import annotations
@@ -63,8 +64,6 @@ class DatabaseGenerations:
         self._insert = inserts[engine.dialect.name]
         path = engine.url.database if engine.dialect.name == "sqlite" else None
         self._sqlite = SqliteReader(path) if path and path != ":memory:" else None
-        # A read costs microseconds, not a round trip to a server (see ``cache.init_app``).
-        self.is_local_file = self._sqlite is not None
 
     def current(self, scope: str) -> int:
         if self._sqlite is not None:
@@ -182,18 +181,27 @@ class RememberedGenerations:
         self._seconds = seconds
         self._clock = clock
         self._known: dict[str, tuple[int, float]] = {}
+        self._lock = threading.Lock()
+        # How many bumps this process has made: a read that a bump overtook (another
+        # thread's, landing while it was on its way) is returned but not remembered.
+        self._bumps = 0
 
     def current(self, scope: str) -> int:
         now = self._clock()
         known = self._known.get(scope)
         if known is not None and now < known[1]:
             return known[0]
+        bumps = self._bumps
         generation = self._store.current(scope)
-        self._known[scope] = (generation, now + self._seconds)
+        with self._lock:
+            if self._bumps == bumps:
+                self._known[scope] = (generation, now + self._seconds)
         return generation
 
     def bump(self, scopes: Iterable[str]) -> None:
         scopes = list(scopes)
         self._store.bump(scopes)
-        for scope in scopes:
-            self._known.pop(scope, None)
+        with self._lock:
+            self._bumps += 1
+            for scope in scopes:
+                self._known.pop(scope, None)

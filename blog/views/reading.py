@@ -60,6 +60,9 @@ def topic(slug: str) -> Page | BaseResponse:
     if "page" in request.args:
         return _numbered_page(topic, per_page)
     page = queries.topic_page(topic, before=_article_id("before"), per_page=per_page)
+    if isinstance(page, queries.ListedElsewhere):
+        # Not permanent: the guide named may be listed here again.
+        return redirect(url_for("reading.topic", slug=topic.slug, before=page.before))
     # Only the newest page shows the intro, so only it marks glossary terms.
     intro = glossary.mark_page_terms(topic.intro_html if page.is_newest else "")
     shown = notices.current()
@@ -73,7 +76,13 @@ def topic(slug: str) -> Page | BaseResponse:
 
 
 def _numbered_page(topic: Topic, per_page: int) -> BaseResponse:
-    """Send an old ``?page=N`` address on to the page that now lists the same articles."""
+    """Send an old ``?page=N`` address on to the page that now lists the same articles.
+
+    ``page`` wins over a ``before`` beside it. Pages had numbers before keyset paging:
+    the redirect is permanent, but where it leads moves with every publish, so it is
+    kept no longer than a page (and, walking the listing as numbered pages did, it is
+    not cached here: only old addresses pay for it).
+    """
     number = whole_number(request.args["page"], maximum=MAX_PAGE_NUMBER)
     if number is None:
         abort(404)
@@ -82,7 +91,10 @@ def _numbered_page(topic: Topic, per_page: int) -> BaseResponse:
         before = queries.legacy_page_start(topic, number, per_page)
         if before is None:
             abort(404)
-    return redirect(url_for("reading.topic", slug=topic.slug, before=before), code=301)
+    response = redirect(url_for("reading.topic", slug=topic.slug, before=before), code=301)
+    response.cache_control.public = True
+    response.cache_control.max_age = current_app.config["PAGE_MAX_AGE"]
+    return response
 
 
 def _article_id(name: str) -> int | None:
