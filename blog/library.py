@@ -23,7 +23,7 @@ from . import cache, clock
 from .content import LibraryImage
 from .content.images import MEDIA_URL
 from .extensions import db
-from .media import ImageRefused, content_hash, prepare, variant_widths
+from .media import ImageRefused, content_hash, variant_widths
 from .models import (
     PUBLISHED,
     Article,
@@ -133,6 +133,9 @@ def upload(
     existing = _by_hash(content_hash(data)) if data else None
     if existing is not None:
         raise AlreadyInLibrary(existing)
+    # Pillow is loaded by the first upload, never by a worker that only serves readers.
+    from .imaging import prepare
+
     prepared = prepare(data)
     media = Media(
         hash=prepared.hash,

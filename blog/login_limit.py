@@ -21,13 +21,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
-import redis
 from flask import Flask, current_app
 from sqlalchemy import case, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from .accounts import normalise_username
-from .cache.redis_link import OutageLog
+from .cache.redis_link import OutageLog, redis_error
 from .extensions import db
 from .models import LoginAttempts, utc_now
 
@@ -146,7 +145,7 @@ class RedisCounter:
                 pipe.incr(name)
                 pipe.ttl(name)
                 _, number, seconds_left = pipe.execute()
-        except redis.RedisError as error:
+        except redis_error() as error:
             self._outage.began(error)
             raise CounterUnavailable(str(error)) from error
         self._outage.ended()
@@ -155,7 +154,7 @@ class RedisCounter:
     def clear(self, key: str) -> None:
         try:
             self._redis.delete(f"{self._prefix}:{key}")
-        except redis.RedisError as error:
+        except redis_error() as error:
             # The password was right: let them in; the count just lasts its window.
             self._outage.began(error)
 
@@ -169,7 +168,9 @@ def init_app(app: Flask) -> None:
     """Count ``app``'s login attempts in Redis when REDIS_URL is set, else in the database."""
     counter: AttemptCounter
     if app.config.get("REDIS_URL"):
-        client = redis.Redis.from_url(
+        from redis import Redis  # only with Redis: see ``cache.redis_link.redis_client``
+
+        client = Redis.from_url(
             app.config["REDIS_URL"],
             socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
             socket_timeout=REDIS_TIMEOUT_SECONDS,

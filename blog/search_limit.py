@@ -15,17 +15,19 @@ import math
 import threading
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-import redis
 from flask import Flask, current_app
 
-from .cache.redis_link import OutageLog, redis_client
+from .cache.redis_link import OutageLog, redis_client, redis_error
 from .clock import clock_of
 
 EXTENSION_KEY = "blog.search_limit"
 # Addresses a process remembers at most, when it counts by itself.
 MEMORY_ADDRESSES = 10_000
+
+if TYPE_CHECKING:
+    import redis
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +102,7 @@ class RedisCounter:
                 pipe.incr(name)
                 pipe.expire(name, window * 2)
                 number, _ = pipe.execute()
-        except redis.RedisError as error:
+        except redis_error() as error:
             self._outage.began(error)
             return 0
         self._outage.ended()

@@ -14,12 +14,19 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-import redis
-from redis.backoff import NoBackoff
-from redis.retry import Retry
-
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
+
+
+def redis_error() -> type[Exception]:
+    """Return redis-py's base error, for an ``except`` clause.
+
+    Such a clause is evaluated only when an exception is on its way, which needs a
+    client, so redis-py is already loaded by then.
+    """
+    from redis import RedisError
+
+    return RedisError
 
 
 class CacheUnavailable(Exception):
@@ -28,8 +35,14 @@ class CacheUnavailable(Exception):
 
 def redis_client(url: str, timeout_seconds: float) -> Any:
     """Return a client for ``url`` that gives up after ``timeout_seconds`` and never retries."""
+    # redis-py is imported only once a site has Redis: without it, no worker loads its
+    # 6 MiB. Modules that use Redis import it through here (and ``redis_error``).
+    from redis import Redis
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
     # redis-py retries with backoff by default; a reader would wait for that.
-    return redis.Redis.from_url(
+    return Redis.from_url(
         url,
         socket_timeout=timeout_seconds,
         socket_connect_timeout=timeout_seconds,
@@ -87,14 +100,14 @@ class RedisLink:
             raise CacheUnavailable
         try:
             result = command(self.client)
-        except redis.RedisError as error:
+        except redis_error() as error:
             self._failed(now, error)
             raise CacheUnavailable from error
         if self._down_since is not None:
             self._recovered(now)
         return result
 
-    def _failed(self, now: datetime, error: redis.RedisError) -> None:
+    def _failed(self, now: datetime, error: Exception) -> None:
         with self._lock:
             first = self._down_since is None
             if first:
