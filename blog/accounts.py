@@ -20,7 +20,7 @@ from . import cache, clock
 from .content import render_markdown
 from .extensions import db, login_manager
 from .models import Author, PasswordLink, Topic
-from .publishing import clean_typed_text, plain_text_problem
+from .publishing import clean_typed_text
 from .rules import (
     MAX_BIO_LENGTH,
     MAX_CREDENTIALS_LENGTH,
@@ -31,6 +31,7 @@ from .rules import (
     MIN_PASSWORD_LENGTH,
     PASSWORD_LINK_HOURS,
     InvalidInput,
+    plain_text_problem,
     whole_number,
 )
 

@@ -21,7 +21,7 @@ from .content import render_markdown
 from .content.terms import name_key
 from .extensions import db
 from .models import Author, GlossaryTerm, SiteSetting
-from .publishing import clean_typed_text, plain_text_problem
+from .publishing import clean_typed_text
 from .rules import (
     MAX_DEFINITION_LENGTH,
     MAX_EXPLANATION_LENGTH,
@@ -29,6 +29,7 @@ from .rules import (
     MAX_SYNONYMS_LENGTH,
     MAX_TERM_LENGTH,
     InvalidInput,
+    plain_text_problem,
 )
 from .slugs import SLUG_PATTERN, slugify
 

@@ -35,9 +35,8 @@ from .models import (
     SiteSetting,
     Topic,
 )
-from .rules import MAX_ALT_TEXT_LENGTH, InvalidInput
+from .rules import MAX_ALT_TEXT_LENGTH, InvalidInput, plain_text_problem
 
-_TAG_START = re.compile(r"<\s*[a-zA-Z!/?]")
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f\ufffe\uffff]")
 
 
@@ -101,14 +100,7 @@ def alt_text_problem(alt_text: str, decorative: bool) -> str | None:
             "Describe the image for readers who cannot see it (what it shows, in a sentence), "
             "or tick “Decorative” if it adds nothing to the text."
         )
-    if len(alt_text) > MAX_ALT_TEXT_LENGTH:
-        return (
-            f"Keep the description to {MAX_ALT_TEXT_LENGTH} characters or fewer "
-            f"(it has {len(alt_text)})."
-        )
-    if _TAG_START.search(alt_text):
-        return "A description is plain text: remove the HTML tag from it."
-    return None
+    return plain_text_problem("description", alt_text, MAX_ALT_TEXT_LENGTH)
 
 
 @dataclass

@@ -39,13 +39,12 @@ from .rules import (
     MAX_TITLE_LENGTH,
     MAX_UPDATE_NOTE_LENGTH,
     InvalidInput,
+    plain_text_problem,
 )
 from .slugs import slug_problem, slugify
 
 # Characters XML cannot carry (feeds would break on them) and stray line ends.
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
-# Something a browser or feed reader could take for the start of an HTML tag.
-_TAG_START = re.compile(r"<\s*[a-zA-Z!/?]")
 # What the record says when a material update reaches readers (at most 32 characters).
 MATERIAL_UPDATE_ACTION = "published a material update"
 
@@ -124,15 +123,6 @@ def article_problems(data: ArticleInput, article: Article | None = None) -> dict
         if problem:
             errors["slug"] = problem
     return errors
-
-
-def plain_text_problem(name: str, text: str, limit: int) -> str | None:
-    """Return why ``text`` cannot be the plain-text field ``name``, or None if it can."""
-    if len(text) > limit:
-        return f"Keep the {name} to {limit} characters or fewer (it has {len(text)})."
-    if _TAG_START.search(text):
-        return f"A {name} is plain text: remove the HTML tag from it."
-    return None
 
 
 def _slug_taken(slug: str, article: Article | None) -> bool:

@@ -1,9 +1,11 @@
-"""The rules input must meet: every size limit, named once, and the error for breaking one.
+"""The rules input must meet: every size limit, named once, the error for breaking one,
+and the check every plain-text field passes.
 
 The columns, the checks, the form hints and the templates all read these
 numbers. A leaf module: it imports nothing of ours, so anything may import it.
 """
 
+import re
 from dataclasses import dataclass, field
 
 # The largest value an SQL INTEGER column holds on every supported database:
@@ -135,3 +137,16 @@ MAX_IMAGE_VARIANT_HEIGHT = 16_383
 MAX_ALT_TEXT_LENGTH = 300
 # Library images one text may place: each is looked up when the text is saved.
 MAX_LIBRARY_IMAGES_PER_TEXT = 100
+
+
+# Something a browser or feed reader could take for the start of an HTML tag.
+_TAG_START = re.compile(r"<\s*[a-zA-Z!/?]")
+
+
+def plain_text_problem(name: str, text: str, limit: int) -> str | None:
+    """Return why ``text`` cannot be the plain-text field ``name``, or None if it can."""
+    if len(text) > limit:
+        return f"Keep the {name} to {limit} characters or fewer (it has {len(text)})."
+    if _TAG_START.search(text):
+        return f"A {name} is plain text: remove the HTML tag from it."
+    return None

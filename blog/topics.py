@@ -21,12 +21,13 @@ from . import cache, clock, library, queries, reviews
 from .content import render_markdown
 from .extensions import db
 from .models import Article, Author, Topic, TopicRevision, TopicSlugRedirect
-from .publishing import clean_typed_text, plain_text_problem
+from .publishing import clean_typed_text
 from .rules import (
     MAX_TITLE_LENGTH,
     MAX_TOPIC_DESCRIPTION_LENGTH,
     MAX_TOPIC_INTRO_LENGTH,
     InvalidInput,
+    plain_text_problem,
 )
 from .slugs import slug_problem, slugify
 
