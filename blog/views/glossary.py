@@ -16,6 +16,7 @@ from ..pages import Page, public_page
 from ..presentation import absolute_url
 from ..rules import InvalidInput
 from ..structured_data import defined_term_set, script_json
+from .access import never_cache
 
 bp = Blueprint("glossary", __name__)
 
@@ -42,9 +43,7 @@ def editors_only(view: Callable[..., Any]) -> Callable[..., Any]:
     def guarded(**kwargs: Any) -> Any:
         if not current_user.is_editor:
             abort(403)
-        response = make_response(view(**kwargs))
-        response.headers["Cache-Control"] = "private, no-store"
-        return response
+        return never_cache(make_response(view(**kwargs)))
 
     return guarded
 

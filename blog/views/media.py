@@ -27,6 +27,7 @@ from ..rules import (
     MAX_IMAGES_PER_UPLOAD,
     InvalidInput,
 )
+from .access import never_cache
 
 bp = Blueprint("media", __name__)
 
@@ -145,9 +146,7 @@ def _images_page(
 
 @bp.after_request
 def never_cache_forms(response: BaseResponse) -> BaseResponse:
-    if request.endpoint != "media.serve":
-        response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return response if request.endpoint == "media.serve" else never_cache(response)
 
 
 def markdown_for(media: Media) -> str:

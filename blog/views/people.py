@@ -17,6 +17,7 @@ from ..forms import (
 from ..models import Author
 from ..presentation import absolute_url
 from ..rules import MAX_ID, PASSWORD_LINK_HOURS, InvalidInput
+from .access import never_cache
 
 bp = Blueprint("people", __name__)
 
@@ -29,11 +30,8 @@ UNUSABLE = {
 }
 
 
-@bp.after_request
-def never_cache(response: Response) -> Response:
-    # Account pages carry one-time links and forms: never kept by any cache.
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+# Account pages carry one-time links and forms.
+bp.after_request(never_cache)
 
 
 def _editor_only() -> None:

@@ -2,8 +2,8 @@
 
 from datetime import timedelta
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_login import current_user, login_required
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from .. import clock, queries, reviews
@@ -12,23 +12,16 @@ from ..forms import ReviewForm
 from ..models import Article, Author
 from ..presentation import site_date
 from ..rules import REVIEW_DUE_SOON_DAYS, InvalidInput
+from .access import for_accounts
 
 bp = Blueprint("reviews", __name__, url_prefix="/manage/reviews")
 
 
-@bp.before_request
-@login_required
-def require_reviewer_or_editor() -> None:
-    """Editors and clinical reviewers use these pages; other authors are refused."""
-    if not (current_user.is_editor or current_user.is_clinical_reviewer):
-        abort(403)
+def _reviewers_and_editors(author: Author) -> bool:
+    return author.is_editor or author.is_clinical_reviewer
 
 
-@bp.after_request
-def never_cache(response: Response) -> Response:
-    # Lists of drafts and forms must not linger in shared or browser caches.
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+for_accounts(bp, _reviewers_and_editors)
 
 
 @bp.get("")

@@ -1,28 +1,17 @@
 """Editors' screen for the whole site's safety notices: ``/manage/site``."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_login import current_user, login_required
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from .. import notices
 from ..forms import SiteNoticesForm
 from ..rules import InvalidInput
+from .access import editors, for_accounts
 
 bp = Blueprint("site", __name__, url_prefix="/manage/site")
-
-
-@bp.before_request
-@login_required
-def require_editor() -> None:
-    """Only editors change what every page says."""
-    if not current_user.is_editor:
-        abort(403)
-
-
-@bp.after_request
-def never_cache(response: Response) -> Response:
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+# Only editors change what every page says.
+for_accounts(bp, editors)
 
 
 @bp.route("", methods=["GET", "POST"])

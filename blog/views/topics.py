@@ -1,13 +1,14 @@
 """Editors' screens for topics: list and order, create, edit, history and restore, delete."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from .. import clock, queries, topics
 from ..forms import TopicForm
 from ..models import Topic
 from ..rules import MAX_ID, InvalidInput
+from .access import editors, for_accounts
 
 bp = Blueprint("topics", __name__, url_prefix="/manage/topics")
 
@@ -15,20 +16,7 @@ VERSION = f"<int(min=1, max={MAX_ID}):number>"
 # What the "Move up" and "Move down" buttons send: places down the list.
 STEPS = {"up": -1, "down": 1}
 
-
-@bp.before_request
-@login_required
-def require_editor() -> None:
-    """Every page here is for logged-in editors; other authors are refused."""
-    if not current_user.is_editor:
-        abort(403)
-
-
-@bp.after_request
-def never_cache(response: Response) -> Response:
-    # Forms and unpublished text must not linger in shared or browser caches.
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+for_accounts(bp, editors)
 
 
 @bp.get("")

@@ -3,7 +3,7 @@
 from collections.abc import Callable
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from .. import clock, library, publishing, queries
@@ -11,23 +11,13 @@ from ..forms import ArticleForm
 from ..models import Article, Media
 from ..presentation import site_datetime, text_difference
 from ..rules import MAX_ID, InvalidInput
+from .access import any_author, for_accounts
 
 bp = Blueprint("writing", __name__)
 
 VERSION = f"<int(min=1, max={MAX_ID}):number>"
-
-
-@bp.before_request
-@login_required
-def require_login() -> None:
-    """Every page here is for logged-in authors."""
-
-
-@bp.after_request
-def never_cache(response: Response) -> Response:
-    # Drafts and forms must not linger in shared or browser caches.
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+# Every page here is for logged-in authors.
+for_accounts(bp, any_author)
 
 
 def _editable(slug: str, *, include_deleted: bool = False) -> Article:
